@@ -1,0 +1,62 @@
+"""`flask lms ...`: the commands administrators and cron jobs run."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+
+def init_app(app: Flask) -> None:
+    group = AppGroup("lms", help="Lệnh quản trị hệ thống học liệu số.")
+    app.extensions["lms_cli"] = group
+    group.add_command(seed_demo)
+    group.add_command(gc_blobs)
+    group.add_command(migrate_command)
+    app.cli.add_command(group)
+
+
+def upgrade_database() -> None:
+    """Bring the schema to every head (the core's and each plugin's branch)."""
+    from flask_migrate import upgrade
+
+    upgrade(revision="heads")
+
+
+@click.command("migrate")
+@with_appcontext
+def migrate_command() -> None:
+    """Nâng cấp cơ sở dữ liệu lên phiên bản mới nhất (lõi và mọi plugin)."""
+    upgrade_database()
+    click.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo() -> None:
+    """Tạo trường mẫu (chạy lại không tạo trùng). Tự nâng cấp CSDL nếu còn trống."""
+    from .seed import DEMO_PASSWORD, seed_demo_school
+
+    upgrade_database()
+    created, logins = seed_demo_school()
+    click.echo("Đã tạo trường mẫu." if created else "Trường mẫu đã có sẵn, không thay đổi.")
+    click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+    for username, label in logins:
+        click.echo(f"  {username:<14} {label}")
+
+
+@click.command("gc-blobs")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không xóa.")
+@with_appcontext
+def gc_blobs(dry_run: bool) -> None:
+    """Xóa các tệp trong kho nội dung không còn được dùng."""
+    from .storage import get_store, referenced_digests
+
+    store = get_store()
+    referenced = referenced_digests()
+    if dry_run:
+        unused = [d for d in store.iter_digests() if d not in referenced]
+        click.echo(f"{len(unused)} tệp không còn được dùng.")
+        return
+    removed = store.collect_garbage(referenced)
+    current_app.logger.info("gc-blobs removed %d blobs", len(removed))
+    click.echo(f"Đã xóa {len(removed)} tệp không còn được dùng.")

@@ -1,0 +1,107 @@
+"""Content types: how a kind of package (SCORM, Xerte, interactive video...) is handled.
+
+A plugin subclasses `ContentType` and registers an instance with `LMSPlugin.content_types`.
+The registry lives on the app (`app.extensions["lms"].content_types`), never in a module global.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from typing import Any
+
+
+@dataclass
+class Problem:
+    """Something found while inspecting a package. `fatal` problems stop the import."""
+
+    message: str  #: plain Vietnamese, shown to the teacher
+    fatal: bool = True
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class Inspection:
+    """What `inspect` learned about a package, shown to the teacher before import."""
+
+    content_type: str
+    title: str = ""
+    version: str = ""
+    description: str = ""
+    keywords: list[str] = field(default_factory=list)
+    launch_points: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.fatal for p in self.problems)
+
+
+class ContentType(ABC):
+    """Base class of every content type. Subclasses set the class attributes and override methods.
+
+    `archive` is an opened, already-validated package (for zips: `lms.packages.SafeArchive`).
+    """
+
+    #: Stable identifier stored in the database (``"scorm"``, ``"xerte"``, ``"video"``).
+    id: str = ""
+    #: Human name, translatable.
+    name: str = ""
+    #: Whether approved materials of this type count toward the department's target.
+    counts_toward_target: bool = False
+    #: File name endings the upload form accepts for this type.
+    extensions: tuple[str, ...] = ()
+
+    @abstractmethod
+    def detect(self, archive) -> bool:
+        """Return True when this type recognises the package."""
+
+    @abstractmethod
+    def inspect(self, archive) -> Inspection:
+        """Read the package without importing it: title, version, launch points, problems."""
+
+    @abstractmethod
+    def import_package(self, archive, *, department, author, inspection: Inspection):
+        """Store the package's files and create a draft material; return the material."""
+
+    @abstractmethod
+    def launch(self, material, user):
+        """Return the response that plays the material to `user`."""
+
+    @abstractmethod
+    def record(self, attempt, payload: dict) -> None:
+        """Store progress reported by the player for `attempt`."""
+
+    def extract_text(self, material) -> str:
+        """Return the visible text inside the material, for search."""
+        return ""
+
+
+class ContentTypeRegistry:
+    def __init__(self) -> None:
+        self._types: dict[str, ContentType] = {}
+
+    def register(self, content_type: ContentType) -> None:
+        if not content_type.id:
+            raise ValueError(f"{type(content_type).__name__} has no id")
+        if content_type.id in self._types:
+            raise ValueError(f"content type {content_type.id!r} is registered twice")
+        self._types[content_type.id] = content_type
+
+    def get(self, type_id: str) -> ContentType:
+        return self._types[type_id]
+
+    def __iter__(self):
+        return iter(self._types.values())
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    @abstractmethod
+    def detect(self, archive) -> ContentType | None:
+        """The first registered type that recognises `archive`, in registration order."""
+        for content_type in self._types.values():
+            if content_type.detect(archive):
+                return content_type
+        return None

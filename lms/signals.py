@@ -1,0 +1,35 @@
+"""Every signal the core and its plugins send, in one place.
+
+Plugins connect handlers through `LMSPlugin.connect_signals`; the sender is always the Flask app
+unless stated otherwise, and the keyword arguments are listed per signal. Names are past tense.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: A user logged in. kwargs: user.
+user_logged_in = _signals.signal("user-logged-in")
+#: An account was created by an import or by an administrator. kwargs: user, actor.
+user_created = _signals.signal("user-created")
+#: A user's roles changed. kwargs: user, actor, added (set of role names), removed (set).
+roles_changed = _signals.signal("roles-changed")
+#: A bulk import of people was committed. kwargs: result (lms.people_import.ImportResult), actor.
+people_imported = _signals.signal("people-imported")
+#: A package was imported into a department library as a draft material. kwargs: material, actor.
+material_created = _signals.signal("material-created")
+#: A material's metadata or files changed. kwargs: material, actor.
+material_updated = _signals.signal("material-updated")
+#: A material was submitted for approval. kwargs: material, actor.
+material_submitted = _signals.signal("material-submitted")
+#: The department passed a material (thông qua). kwargs: material, actor.
+material_passed = _signals.signal("material-passed")
+#: The principal approved a material (phê duyệt). kwargs: material, actor.
+material_approved = _signals.signal("material-approved")
+#: An approver returned a material with a reason. kwargs: material, actor, reason.
+material_returned = _signals.signal("material-returned")
+#: A material was deleted. kwargs: material_id, actor.
+material_deleted = _signals.signal("material-deleted")
+#: A learner's attempt received a commit. kwargs: attempt, payload.
+attempt_committed = _signals.signal("attempt-committed")
+#: A department reached its target of approved lessons. kwargs: department, school_year, reached_on.
+target_reached = _signals.signal("target-reached")
