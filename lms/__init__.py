@@ -36,9 +36,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     template_helpers.init_app(app)
     app.register_blueprint(home.bp)
 
-    from . import admin
+    from . import admin, bench_routes
 
     admin.init_app(app)
+    bench_routes.init_app(app)
     load_plugins(app, app.extensions["lms"])
 
     return app
