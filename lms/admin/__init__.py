@@ -1,14 +1,17 @@
-"""Administration: accounts (reset, disable, roles), bulk import of people, the audit log."""
+"""Administration: accounts (roles, department, reset, disable) and the audit log."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from ..models import Role
 from ..plugins import NavEntry
+from . import accounts, audit_log  # noqa: F401  (they add their routes to the blueprint)
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.extensions["lms"].navigation.append(
-        NavEntry("admin.users", lambda: str(_l("Người dùng")), frozenset({Role.ADMIN.value}), 900)
-    )
+    admins = frozenset({Role.ADMIN.value})
+    app.extensions["lms"].navigation.extend([
+        NavEntry("admin.users", lambda: str(_l("Người dùng")), admins, 900),
+        NavEntry("admin.audit_log", lambda: str(_l("Nhật ký bảo mật")), admins, 910),
+    ])

@@ -1,0 +1,47 @@
+"""Every route × every kind of user: allowed, or refused with 403 / a redirect to the login page."""
+import pytest
+
+from lms.models import Role
+from tests.route_matrix import (
+    AUTHENTICATED,
+    CORE_ROUTES,
+    Case,
+    assert_routes_declared,
+    check_route_matrix,
+    undeclared_endpoints,
+)
+
+#: The example plugin's table, as a plugin's own tests declare it.
+EXAMPLE_ROUTES = {"example.index": Case({Role.TEACHER})}
+
+
+def test_every_core_route_is_declared(app):
+    assert_routes_declared(app, CORE_ROUTES)
+
+
+def test_core_routes_for_every_persona(app, demo):
+    check_route_matrix(app, demo, CORE_ROUTES)
+
+
+@pytest.mark.plugins("example")
+def test_a_plugin_declares_its_routes_with_the_same_helper(app, demo):
+    assert undeclared_endpoints(app, CORE_ROUTES) == {"example.index"}
+    assert_routes_declared(app, CORE_ROUTES, EXAMPLE_ROUTES)
+    check_route_matrix(app, demo, EXAMPLE_ROUTES)
+
+
+def test_an_undeclared_route_fails_the_matrix(app):
+    table = {k: v for k, v in CORE_ROUTES.items() if k != "admin.audit_log"}
+    with pytest.raises(AssertionError, match="admin.audit_log"):
+        assert_routes_declared(app, table)
+
+
+def test_a_wrong_declaration_fails_the_matrix(app, demo):
+    # If the table said every logged-in user may open the users list, the students, parents and
+    # teachers who get a 403 must be reported.
+    with pytest.raises(AssertionError) as failure:
+        check_route_matrix(app, demo, {"admin.users": Case(AUTHENTICATED)})
+    report = str(failure.value)
+    for persona in ("hs.6a1.01", "ph.6a1.01", "gv.toan", "hieutruong"):
+        assert f"{persona} GET /admin/users" in report
+    assert "admin GET" not in report
