@@ -129,4 +129,15 @@ def school_class(class_id: int):
         .where(ClassEnrollment.class_id == class_id).order_by(User.sort_key)
         .options(selectinload(User.roles))
     ).all()
-    return render_template("home/class.html", school_class=school_class, students=students)
+    return render_template("home/class.html", school_class=school_class, students=students,
+                           show_details=_sees_student_details(current_user, school_class))
+
+
+def _sees_student_details(user, school_class) -> bool:
+    """Birth dates and links to each student's page: the homeroom teacher and the board only.
+
+    Subject teachers see the class list (they teach across classes) but, per Decree 13/2023 on
+    personal data, not the details of students they are not responsible for.
+    """
+    return (user.has_role(Role.ADMIN, Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+            or school_class.homeroom_teacher_id == user.id)

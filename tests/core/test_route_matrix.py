@@ -8,6 +8,7 @@ from tests.route_matrix import (
     Case,
     assert_routes_declared,
     check_route_matrix,
+    school_class,
     undeclared_endpoints,
 )
 
@@ -45,3 +46,22 @@ def test_a_wrong_declaration_fails_the_matrix(app, demo):
     for persona in ("hs.6a1.01", "ph.6a1.01", "gv.toan", "hieutruong"):
         assert f"{persona} GET /admin/users" in report
     assert "admin GET" not in report
+
+
+def _class_id(app, name):
+    return school_class(name).resolve(app, {})
+
+
+@pytest.mark.parametrize("username, sees_details", [
+    ("gv.toan", True),      # homeroom teacher of 6A1
+    ("hieutruong", True),
+    ("tt.toan", False),     # a subject teacher: names only
+    ("hs.6a1.01", False),   # a classmate: names only
+])
+def test_class_page_shows_birth_dates_only_to_homeroom_teacher_and_board(
+        app, client, demo, login, username, sees_details):
+    login(username)
+    page = client.get(f"/classes/{_class_id(app, '6A1')}").get_data(as_text=True)
+    assert "Nguyễn Hoàng Nam" in page
+    assert ("12/03/2014" in page) is sees_details
+    assert (f'href="/students/{demo["hs.6a1.01"]}"' in page) is sees_details
