@@ -1,17 +1,33 @@
-"""HTTP delivery of blobs: ETag/Last-Modified, conditional requests, Range (206/416)."""
+"""HTTP delivery of blobs: ETag/Last-Modified, conditional requests, HEAD and Range (206/416).
+
+Built only on `BlobStore.open` and `stat`, so it works the same for every backend. Werkzeug's
+`make_conditional` does the RFC 9110 work; this module decides what it does not: several ranges
+a malformed Range header or another unit than bytes get the whole file (a server may ignore Range), and an unsatisfiable
+range gets a 416 that carries ``Content-Range: bytes */size`` itself rather than going through
+the app's HTML error pages.
+"""
 from __future__ import annotations
 
 import mimetypes
+import unicodedata
+from urllib.parse import quote
 
-from flask import Response, current_app, send_file
+from flask import Response, abort, current_app, request
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.http import parse_range_header
+from werkzeug.wsgi import wrap_file
 
-from .base import BlobStore
+from .base import BlobNotFound, BlobStore, is_digest
+
+#: One year: the bytes under a digest never change.
+IMMUTABLE_MAX_AGE = 31536000
 
 # Types browsers and SCORM content need and Python's table lacks or gets wrong on some systems.
-_EXTRA_TYPES = {
+_TYPES = {
     ".js": "text/javascript",
     ".mjs": "text/javascript",
     ".json": "application/json",
+    ".map": "application/json",
     ".woff": "font/woff",
     ".woff2": "font/woff2",
     ".ttf": "font/ttf",
@@ -29,16 +45,23 @@ _EXTRA_TYPES = {
     ".htm": "text/html",
     ".html": "text/html",
     ".css": "text/css",
+    ".txt": "text/plain",
     ".swf": "application/x-shockwave-flash",
 }
+_TEXT_TYPES = ("application/json", "application/xml", "image/svg+xml")
 
 
 def guess_type(name: str) -> str:
+    """The MIME type for a file name, with ``charset=utf-8`` on textual types."""
     lower = name.lower()
     dot = lower.rfind(".")
-    if dot != -1 and lower[dot:] in _EXTRA_TYPES:
-        return _EXTRA_TYPES[lower[dot:]]
-    return mimetypes.guess_type(lower)[0] or "application/octet-stream"
+    mimetype = _TYPES.get(lower[dot:]) if dot != -1 else None
+    return _with_charset(mimetype or mimetypes.guess_type(lower)[0] or "application/octet-stream")
+
+
+def _with_charset(mimetype: str) -> str:
+    textual = mimetype.startswith("text/") or mimetype in _TEXT_TYPES
+    return f"{mimetype}; charset=utf-8" if textual and "charset" not in mimetype else mimetype
 
 
 def serve_blob(
@@ -52,34 +75,77 @@ def serve_blob(
 ) -> Response:
     """Serve a blob with the caching and Range behaviour media players and browsers expect.
 
-    The digest is the ETag: content never changes under a digest, so `immutable` files are
-    cacheable for a year. With ``LMS_X_SENDFILE`` (``"nginx"`` or ``"apache"``) and a local
-    backend, the body is left to the front server.
+    The digest is the ETag and the storage time the Last-Modified. `immutable` responses (the
+    usual case: the URL names the digest or a versioned package) are cacheable for a year.
+    With ``LMS_X_SENDFILE`` set to ``"nginx"`` (X-Accel-Redirect to ``LMS_X_ACCEL_PREFIX``) or
+    ``"apache"`` (X-Sendfile) and a backend with local files, the body is left to the front
+    server, which then also answers Range requests. An unknown or invalid digest is a 404.
     """
-    mimetype = mimetype or guess_type(filename)
-    if mimetype.startswith("text/") or mimetype in ("application/json", "application/xml"):
-        mimetype += "; charset=utf-8" if "charset" not in mimetype else ""
-    mode = current_app.config.get("LMS_X_SENDFILE")
-    path = store.local_path(digest)
-    if mode == "nginx" and path:
-        response = Response(mimetype=mimetype)
-        prefix = current_app.config.get("LMS_X_ACCEL_PREFIX", "/_blobs")
-        response.headers["X-Accel-Redirect"] = f"{prefix}/{digest[:2]}/{digest[2:4]}/{digest}"
-    else:
-        response = send_file(
-            store.open(digest),
-            mimetype=mimetype,
-            as_attachment=download,
-            download_name=filename if download else None,
-            conditional=True,
-            etag=digest,
-            last_modified=None,
-            max_age=31536000 if immutable else 0,
-        )
-        if mode == "apache" and path:
-            response.headers["X-Sendfile"] = path
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Accept-Ranges"] = "bytes"
+    if not is_digest(digest):
+        abort(404)
+    try:
+        blob = store.stat(digest)
+    except BlobNotFound:
+        abort(404)
+    content_type = _with_charset(mimetype) if mimetype else guess_type(filename)
+    response = Response(content_type=content_type)
+    response.set_etag(digest)
+    response.last_modified = blob.stored_at.replace(microsecond=0)
     if immutable:
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE_MAX_AGE}, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if download:
+        response.headers["Content-Disposition"] = _attachment(filename)
+
+    front_server_header = _front_server_header(store, digest)
+    if front_server_header:
+        response.make_conditional(request.environ)  # answer 304s here; the rest to the server
+        if response.status_code == 200:
+            response.headers.pop("Content-Length", None)
+            response.headers[front_server_header[0]] = front_server_header[1]
+        return response
+
+    environ = request.environ
+    ranges = parse_range_header(environ.get("HTTP_RANGE"))
+    if environ.get("HTTP_RANGE") and (
+        ranges is None or ranges.units != "bytes" or len(ranges.ranges) != 1
+    ):
+        environ = {key: value for key, value in environ.items() if key != "HTTP_RANGE"}
+    body = store.open(digest)
+    response.response = wrap_file(environ, body)
+    response.direct_passthrough = True
+    response.content_length = blob.size
+    try:
+        return response.make_conditional(environ, accept_ranges=True, complete_length=blob.size)
+    except RequestedRangeNotSatisfiable:
+        body.close()
+        return _range_not_satisfiable(response, blob.size)
+
+
+def _front_server_header(store: BlobStore, digest: str) -> tuple[str, str] | None:
+    mode = current_app.config.get("LMS_X_SENDFILE")
+    path = store.local_path(digest) if mode else None
+    if not path:
+        return None
+    if mode == "nginx":
+        prefix = current_app.config.get("LMS_X_ACCEL_PREFIX", "/_blobs").rstrip("/")
+        return "X-Accel-Redirect", f"{prefix}/{digest[:2]}/{digest[2:4]}/{digest}"
+    return "X-Sendfile", path
+
+
+def _attachment(filename: str) -> str:
+    """RFC 6266: an ASCII fallback plus the UTF-8 name (Vietnamese file names)."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = ascii_name.replace("\\", "_").replace('"', "_") or "download"
+    return f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename, safe="")}'
+
+
+def _range_not_satisfiable(response: Response, size: int) -> Response:
+    response.direct_passthrough = False
+    response.set_data(b"")
+    response.status_code = 416
+    response.headers["Content-Range"] = f"bytes */{size}"
+    response.headers["Accept-Ranges"] = "bytes"
     return response
