@@ -48,15 +48,19 @@ def seed_demo() -> None:
 @click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không xóa.")
 @with_appcontext
 def gc_blobs(dry_run: bool) -> None:
-    """Xóa các tệp trong kho nội dung không còn được dùng."""
-    from .storage import get_store, referenced_digests
+    """Xóa các tệp trong kho nội dung không còn được dùng (trừ tệp mới lưu gần đây)."""
+    from .storage import collect_garbage
 
-    store = get_store()
-    referenced = referenced_digests()
+    report = collect_garbage(dry_run=dry_run)
+    megabytes = report.removed_bytes / (1024 * 1024)
     if dry_run:
-        unused = [d for d in store.iter_digests() if d not in referenced]
-        click.echo(f"{len(unused)} tệp không còn được dùng.")
-        return
-    removed = store.collect_garbage(referenced)
-    current_app.logger.info("gc-blobs removed %d blobs", len(removed))
-    click.echo(f"Đã xóa {len(removed)} tệp không còn được dùng.")
+        click.echo(f"Sẽ xóa {len(report.removed)} tệp không còn được dùng ({megabytes:.1f} MB).")
+        for digest in report.removed:
+            click.echo(f"  {digest}")
+    else:
+        current_app.logger.info("gc-blobs removed %d blobs", len(report.removed))
+        click.echo(f"Đã xóa {len(report.removed)} tệp không còn được dùng ({megabytes:.1f} MB).")
+    click.echo(f"Giữ lại {report.kept} tệp đang được dùng và {report.too_young} tệp mới lưu "
+               f"(chưa quá {current_app.config['LMS_BLOB_GC_GRACE_HOURS']} giờ).")
+    if report.abandoned_uploads:
+        click.echo(f"Đã dọn {report.abandoned_uploads} tệp tạm của lần tải lên bị gián đoạn.")
