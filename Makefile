@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install dev-install browser run test bench translations clean
+.PHONY: install dev-install browser run test bench translations translations-update clean
 
 install: $(VENV)/.installed node_modules/.installed translations
 
@@ -21,10 +21,20 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# msgids are the Vietnamese text; each .po holds one other language (.mo files are built, not kept).
 translations: $(VENV)/.installed
 	@for po in lms/translations/*/LC_MESSAGES/messages.po plugins/*/translations/*/LC_MESSAGES/messages.po; do \
-	  [ -f "$$po" ] && $(BIN)/pybabel compile -i "$$po" -o "$${po%.po}.mo" >/dev/null 2>&1; \
-	done; true
+	  if [ -f "$$po" ]; then $(BIN)/pybabel -q compile -i "$$po" -o "$${po%.po}.mo" || exit 1; fi; \
+	done
+
+# After adding or changing UI strings: collect them from lms/ and plugins/ (babel.cfg) into the
+# catalogs, then fill each empty msgstr and run `make translations`. The counts show what is left.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	  --no-location --sort-output -o lms/translations/messages.pot .
+	$(BIN)/pybabel -q update -i lms/translations/messages.pot -d lms/translations \
+	  --no-wrap --no-fuzzy-matching --ignore-obsolete
+	@$(BIN)/pybabel compile -d lms/translations --statistics 2>&1 | grep translated
 
 $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
