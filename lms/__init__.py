@@ -25,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    from . import auth, cli, errors, home, storage, template_helpers
+    from . import auth, cli, errors, home, storage, template_helpers, vendor
     from .plugins import Registry, load_plugins
 
     app.extensions["lms"] = Registry()
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     template_helpers.init_app(app)
     app.register_blueprint(home.bp)
+    vendor.init_app(app)
 
     from . import admin, bench_routes
 
