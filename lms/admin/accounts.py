@@ -108,8 +108,9 @@ def change_roles(user_id: int):
     audit("user.roles_changed", actor=current_user, target=user,
           added=sorted(added), removed=sorted(removed))
     db.session.commit()
-    signals.roles_changed.send(current_app._get_current_object(), user=user, actor=current_user,
-                               added=added, removed=removed)
+    signals.roles_changed.send(current_app._get_current_object(), user=user,
+                               actor=current_user._get_current_object(), added=added,
+                               removed=removed)
     flash(_("Đã cập nhật vai trò của %(name)s.", name=user.full_name), "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
