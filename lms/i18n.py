@@ -1,5 +1,10 @@
-"""Language and time zone choice: Vietnamese unless the user or the browser asks for English."""
-from flask import current_app, request, session
+"""Language and time zone choice.
+
+Vietnamese unless the user picked another language (the switch in the top bar, kept in the
+session and on the account). The browser's Accept-Language is ignored on purpose: many school
+computers run an English Windows, yet their users expect the Vietnamese interface.
+"""
+from flask import current_app, session
 from flask_login import current_user
 
 
