@@ -37,9 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(home.bp)
     vendor.init_app(app)
 
-    from . import admin, bench_routes
+    from . import admin, bench_routes, people_import
 
     admin.init_app(app)
+    people_import.init_app(app)
     bench_routes.init_app(app)
     load_plugins(app, app.extensions["lms"])
 
