@@ -1,8 +1,18 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
-from urllib.parse import urlsplit
 
 from .. import signals
 from ..extensions import db, limiter
@@ -28,6 +38,9 @@ def _safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "/\evil.example" as "//evil.example" and drop tabs and newlines.
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 for ch in target):
         return None
     return target
 
@@ -83,7 +96,8 @@ def change_password():
         else:
             current_user.set_password(form.new_password.data)
             current_user.must_change_password = False
-            audit("auth.password_changed", actor=current_user, target=current_user)
+            user = current_user._get_current_object()  # audit() needs the model, not the proxy
+            audit("auth.password_changed", actor=user, target=user)
             db.session.commit()
             flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("home.index"))
