@@ -762,7 +762,7 @@ class _ManifestReader:
         rules: dict[str, list] = {"pre": [], "exit": [], "post": []}
         if element is None:
             return rules
-        for kind in rules:
+        for kind, found in rules.items():
             for rule in _children(element, f"{kind}ConditionRule"):
                 conditions = _child(rule, "ruleConditions")
                 action = _child(rule, "ruleAction")
@@ -770,7 +770,7 @@ class _ManifestReader:
                     self.note(rule, _("luật tuần tự <%(tag)s> thiếu <ruleAction action=...>; "
                                       "bỏ qua.", tag=_local(rule)))
                     continue
-                rules[kind].append({
+                found.append({
                     "condition_combination":
                         _stripped(conditions, "conditionCombination") or "all",
                     "conditions": [{
@@ -955,7 +955,7 @@ def _join_bases(bases: list[str]) -> str:
             # xml:base should end with "/"; authors often forget, and they mean a folder
             base += "/"
         url = urljoin(url, base)
-    return url[len(_PACKAGE_ROOT):] if url.startswith(_PACKAGE_ROOT) else url
+    return url.removeprefix(_PACKAGE_ROOT)
 
 
 def _resolve(base: str, href: str) -> str:
@@ -963,7 +963,7 @@ def _resolve(base: str, href: str) -> str:
     URLs stay absolute); query and fragment are kept."""
     href = href.strip().replace("\\", "/")
     url = urljoin(urljoin(_PACKAGE_ROOT, base), href)
-    return url[len(_PACKAGE_ROOT):] if url.startswith(_PACKAGE_ROOT) else url
+    return url.removeprefix(_PACKAGE_ROOT)
 
 
 def _find_lom(element):

@@ -40,17 +40,27 @@ def located(file: str, line: int | None, reason: str) -> str:
     return _("%(file)s: %(reason)s", file=file, reason=reason)
 
 
+class _RefuseExternalFiles(etree.Resolver):
+    """Answer every request for an external file (DTD, entity) with nothing, so that no
+    libxml2 code path can read a local file or a URL on behalf of an uploaded package."""
+
+    def resolve(self, url, public_id, context):
+        return self.resolve_string("", context)
+
+
 def _parser() -> etree.XMLParser:
     # A fresh parser per call: lxml parsers keep an error log and are not thread-safe.
-    return etree.XMLParser(
+    # Do not pass collect_ids=False: with it, libxml2 reads the external DTD subset.
+    parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
         remove_pis=True,
-        collect_ids=False,
     )
+    parser.resolvers.add(_RefuseExternalFiles())
+    return parser
 
 
 def parse_xml(data: bytes, *, file: str, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
@@ -112,7 +122,13 @@ def _check_size_of_tree(root: etree._Element, file: str) -> None:
 
 
 _UNDEFINED_ENTITY = re.compile(r"Entity '([^']+)' not defined")
+_UNDECLARED_PREFIX = re.compile(r"Namespace prefix (\S+) (?:for \S+ )?on \S+ is not defined")
 _TAG_MISMATCH = re.compile(r"Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)")
+
+
+def _looks_like_utf16_without_bom(data: bytes) -> bool:
+    head = data[:200]
+    return not head.startswith((b"\xff\xfe", b"\xfe\xff")) and head.count(b"\x00") * 3 > len(head)
 
 
 def _explain_syntax_error(error: etree.XMLSyntaxError, data: bytes) -> str:
@@ -121,6 +137,7 @@ def _explain_syntax_error(error: etree.XMLSyntaxError, data: bytes) -> str:
     message = (error.msg or "").split(", line ")[0].strip()
     undefined = _UNDEFINED_ENTITY.search(message)
     mismatch = _TAG_MISMATCH.search(message)
+    prefix = _UNDECLARED_PREFIX.search(message)
     if "xmlParseEntityRef: no name" in message or "EntityRef: expecting ';'" in message:
         reason = _("có ký tự \"&\" chưa được viết thành \"&amp;amp;\" (lỗi thường gặp ở gói xuất "
                    "từ Xerte hay sửa tay). Hãy sửa ký tự đó trong imsmanifest.xml rồi nén lại gói.")
@@ -131,9 +148,12 @@ def _explain_syntax_error(error: etree.XMLSyntaxError, data: bytes) -> str:
     elif mismatch:
         reason = _("thẻ <%(open)s> mở ở dòng %(line)s nhưng lại đóng bằng </%(close)s>.",
                    open=mismatch.group(1), line=mismatch.group(2), close=mismatch.group(3))
-    elif "Char 0x0" in message and b"\x00" in data[:4]:
+    elif _looks_like_utf16_without_bom(data):
         reason = _("tệp được lưu bằng mã UTF-16 nhưng thiếu dấu BOM ở đầu nên không đọc được. "
                    "Hãy lưu lại tệp bằng mã UTF-8.")
+    elif prefix:
+        reason = _("tiền tố \"%(prefix)s:\" được dùng nhưng chưa khai báo (thiếu thuộc tính "
+                   "xmlns:%(prefix)s=\"...\" ở thẻ <manifest>).", prefix=prefix.group(1))
     elif "not proper UTF-8" in message or "Invalid bytes in character encoding" in message:
         reason = _("tệp có ký tự không đúng bảng mã đã khai báo (thường là tệp lưu bằng mã "
                    "Windows-1252 hay TCVN3 nhưng khai báo UTF-8). Hãy lưu lại tệp bằng mã UTF-8.")
