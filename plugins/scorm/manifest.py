@@ -982,10 +982,10 @@ def _lom_summary(lom) -> dict:
         return {}
     keywords = []
     for keyword in _children(general, "keyword"):
-        # IMS MD 1.2 puts several langstrings in one keyword; IEEE LOM one per language
-        strings = _children(keyword, "langstring") if _children(keyword, "langstring") else []
-        values = [_text(s) for s in strings] if strings else [_langstring(keyword)]
-        keywords.extend(v for v in values if v and v not in keywords)
+        # several strings in one <keyword> are translations of the same keyword
+        value = _langstring(keyword)
+        if value and value not in keywords:
+            keywords.append(value)
     descriptions = [_langstring(d) for d in _children(general, "description")]
     return {
         "title": _langstring(_child(general, "title")),

@@ -515,13 +515,14 @@ def test_inline_imsmd_12_langstrings():
     metadata = """<imsmd:lom xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1">
 <imsmd:general>
   <imsmd:title><imsmd:langstring xml:lang="en">Plants</imsmd:langstring></imsmd:title>
-  <imsmd:keyword><imsmd:langstring>biology</imsmd:langstring>
-    <imsmd:langstring>leaves</imsmd:langstring></imsmd:keyword>
+  <imsmd:keyword><imsmd:langstring xml:lang="en">biology</imsmd:langstring>
+    <imsmd:langstring xml:lang="vi">sinh học</imsmd:langstring></imsmd:keyword>
+  <imsmd:keyword><imsmd:langstring>leaves</imsmd:langstring></imsmd:keyword>
 </imsmd:general></imsmd:lom>
 """
     parsed = parse_manifest(single_sco("1.2", metadata=metadata))
     assert parsed.title == "Plants"
-    assert parsed.keywords == ["biology", "leaves"]
+    assert parsed.keywords == ["sinh học", "leaves"]
 
 
 def test_external_metadata_read_through_callback():
