@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ..models import Role, SchoolYear
 from . import existing
 from .usernames import UsernameAllocator, name_base, student_base
-from .validation import RowProblem, StudentRecord, TeacherRecord, find_duplicates
+from .validation import RowKeys, RowProblem, StudentRecord, TeacherRecord, find_duplicates
 
 UserRef = int | str  #: an existing user's id, or the key of an account this import creates
 ClassRef = int | str  #: an existing class's id, or the name of a class this import creates
@@ -120,13 +120,15 @@ def _changes(person: existing.Person, **wanted) -> dict:
 
 
 # Students -------------------------------------------------------------------------------------
-def plan_students(records: list[StudentRecord], plan: ImportPlan) -> ImportPlan:
-    plan.problems += find_duplicates(
-        records, lambda r: r.code.upper(),
-        lambda code, first: _("Mã học sinh %(code)s trùng với dòng %(row)s.", code=code, row=first))
+def plan_students(records: list[StudentRecord], keys: list[RowKeys],
+                  plan: ImportPlan) -> ImportPlan:
     planner = _Planner(plan)
-    duplicate_rows = {p.row for p in plan.problems}
-    records = [r for r in records if r.row not in duplicate_rows]
+    for problem in find_duplicates(
+            keys, "student_code",
+            lambda code, first: _("Mã học sinh %(code)s trùng với dòng %(row)s.", code=code,
+                                  row=first)):
+        planner.reject(problem.row, problem.reasons[0])
+    records = [r for r in records if r.row not in planner.problems]
     known = existing.people_by_code(r.code for r in records)
     known_ids = [p.id for p in known.values()]
     enrollments = existing.enrollments_in_year(known_ids, plan.school_year_id)
@@ -234,19 +236,19 @@ def _only_parents(found: dict[str, list[existing.Person]]) -> dict[str, existing
 
 
 # Teachers -------------------------------------------------------------------------------------
-def plan_teachers(records: list[TeacherRecord], plan: ImportPlan,
+def plan_teachers(records: list[TeacherRecord], keys: list[RowKeys], plan: ImportPlan,
                   has_position_column: bool) -> ImportPlan:
-    plan.problems += find_duplicates(
-        records, lambda r: r.code and r.code.upper(),
-        lambda code, first: _("Mã giáo viên %(code)s trùng với dòng %(row)s.", code=code,
-                              row=first))
-    plan.problems += find_duplicates(
-        records, lambda r: r.email,
-        lambda email, first: _("Email %(email)s trùng với dòng %(row)s.", email=email, row=first))
-    plan.problems += find_duplicates(
-        records, lambda r: r.homeroom,
-        lambda name, first: _("Lớp %(name)s đã có GVCN ở dòng %(row)s.", name=name, row=first))
     planner = _Planner(plan)
+    duplicates = [
+        *find_duplicates(keys, "teacher_code", lambda code, first: _(
+            "Mã giáo viên %(code)s trùng với dòng %(row)s.", code=code, row=first)),
+        *find_duplicates(keys, "email", lambda email, first: _(
+            "Email %(email)s trùng với dòng %(row)s.", email=email, row=first)),
+        *find_duplicates(keys, "homeroom", lambda name, first: _(
+            "Lớp %(name)s đã có GVCN ở dòng %(row)s.", name=name, row=first)),
+    ]
+    for problem in duplicates:
+        planner.reject(problem.row, problem.reasons[0])
     departments = existing.departments()
     by_code = existing.people_by_code(r.code for r in records if r.code)
     by_email = existing.people_by_email(r.email for r in records if r.email)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from .columns import STUDENTS, TEACHERS, check_columns, detect_kind, find_header
 from .planning import ImportPlan, current_year, plan_students, plan_teachers
 from .reading import ImportFileError, iter_rows
-from .validation import RowProblem, RowReader, read_student, read_teacher
+from .validation import RowKeys, RowProblem, RowReader, read_student, read_teacher
 
 
 def build_plan(stream: BinaryIO, kind: str | None = None) -> ImportPlan:
@@ -27,11 +27,12 @@ def build_plan(stream: BinaryIO, kind: str | None = None) -> ImportPlan:
                                     "chọn loại danh sách."))
         check_columns(kind, columns)
         read = read_student if kind == STUDENTS else read_teacher
-        records, problems = [], []
+        records, problems, keys = [], [], []
         for number, values in rows:
             reader = RowReader(number, values, columns)
             if reader.is_blank():
                 continue
+            keys.append(RowKeys.of(reader))
             record = read(reader)
             if record is None:
                 problems.append(RowProblem(number, reader.reasons))
@@ -44,5 +45,5 @@ def build_plan(stream: BinaryIO, kind: str | None = None) -> ImportPlan:
     plan = ImportPlan(kind=kind, school_year_id=year.id, problems=problems,
                       rows=len(records) + len(problems))
     if kind == TEACHERS:
-        return plan_teachers(records, plan, has_position_column="position" in columns)
-    return plan_students(records, plan)
+        return plan_teachers(records, keys, plan, has_position_column="position" in columns)
+    return plan_students(records, keys, plan)

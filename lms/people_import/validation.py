@@ -249,16 +249,35 @@ def read_teacher(reader: RowReader) -> TeacherRecord | None:
                          position, homeroom, homeroom_grade)
 
 
-def find_duplicates(records, key, message) -> list[RowProblem]:
-    """A problem for each record whose `key` already appeared on an earlier row."""
+@dataclass
+class RowKeys:
+    """What identifies a row, taken even from bad rows so every duplicate gets reported."""
+
+    row: int
+    student_code: str
+    teacher_code: str
+    email: str
+    homeroom: str
+
+    @classmethod
+    def of(cls, reader: RowReader) -> RowKeys:
+        def cell(name):
+            return text(reader.raw(name))
+
+        return cls(reader.number, cell("student_code").upper(), cell("teacher_code").upper(),
+                   cell("email").lower(), cell("homeroom").replace(" ", "").upper())
+
+
+def find_duplicates(keys: list[RowKeys], attribute: str, message) -> list[RowProblem]:
+    """A problem for each row whose `attribute` already appeared on an earlier row."""
     first_row: dict = {}
     problems = []
-    for record in records:
-        value = key(record)
+    for row_keys in keys:
+        value = getattr(row_keys, attribute)
         if not value:
             continue
         if value in first_row:
-            problems.append(RowProblem(record.row, [message(value, first_row[value])]))
+            problems.append(RowProblem(row_keys.row, [message(value, first_row[value])]))
         else:
-            first_row[value] = record.row
+            first_row[value] = row_keys.row
     return problems

@@ -69,7 +69,7 @@ def test_reimport_updates_what_changed(school):
     rows = [list(r) for r in files.STUDENTS]
     rows[0][2] = "Nguyễn Minh Ánh"  # corrected name
     rows[0][5] = "6A2"  # moved class
-    plan, result = run_import(files.xlsx([files.STUDENT_HEADER, *rows]))
+    _plan, result = run_import(files.xlsx([files.STUDENT_HEADER, *rows]))
     assert result.counts["students"] == {"new": 0, "updated": 1, "unchanged": 3}
     student = _user("7901000001")
     assert student.full_name == "Nguyễn Minh Ánh"
@@ -77,14 +77,14 @@ def test_reimport_updates_what_changed(school):
 
 
 def test_csv_utf8_bom_comma(school):
-    plan, result = run_import(files.csv_bytes([files.STUDENT_HEADER, *files.STUDENTS]))
+    _plan, result = run_import(files.csv_bytes([files.STUDENT_HEADER, *files.STUDENTS]))
     assert result.counts["students"]["new"] == 4
     assert _user("7901000003").full_name == "Trần Thị Ngọc Ánh"
 
 
 def test_csv_cp1258_semicolon_with_title_rows(school):
     data = files.cp1258([*files.TITLE_ROWS, files.STUDENT_HEADER, *files.STUDENTS])
-    plan, result = run_import(data)
+    _plan, result = run_import(data)
     assert result.counts["students"]["new"] == 4
     # Decoded and composed: the same text as typed in a UTF-8 file.
     assert _user("7901000003").full_name == "Trần Thị Ngọc Ánh"
@@ -94,13 +94,13 @@ def test_csv_cp1258_semicolon_with_title_rows(school):
 def test_csv_utf16_tab(school):
     data = files.csv_bytes([files.STUDENT_HEADER, *files.STUDENTS], encoding="utf-16",
                            delimiter="\t")
-    plan, result = run_import(data)
+    _plan, result = run_import(data)
     assert result.counts["students"]["new"] == 4
 
 
 def test_header_variants_without_diacritics(school):
     header = ["ma hs", "HO VA TEN", "ngay sinh", "LOP", "SDT phu huynh", "Ho ten phu huynh"]
-    plan, result = run_import(files.xlsx([header, ["A1", "Vo Van Tai", "01/01/2013", "7A1",
+    _plan, result = run_import(files.xlsx([header, ["A1", "Vo Van Tai", "01/01/2013", "7A1",
                                                    "+84 901 234 567", "Vo Van Ba"]]))
     assert result.counts["students"]["new"] == 1
     assert db.session.scalar(sa.select(User.phone).where(User.full_name == "Vo Van Ba")) == (
@@ -149,7 +149,7 @@ def test_existing_parent_is_linked_not_duplicated(school):
     parent = db.session.scalar(sa.select(User).where(User.username == "ph.6a1.01"))
     rows = [[1, "7901000100", "Nguyễn Hoàng Minh", "01/02/2014", "Nam", "6A1", "6", "Ai đó",
              parent.phone]]
-    plan, result = run_import(files.xlsx([files.STUDENT_HEADER, *rows]))
+    _plan, result = run_import(files.xlsx([files.STUDENT_HEADER, *rows]))
     assert result.counts["parents"] == {"new": 0, "updated": 1, "unchanged": 0}
     assert len(result.slips) == 1
     student = _user("7901000100")
