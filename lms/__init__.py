@@ -42,6 +42,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     admin.init_app(app)
     people_import.init_app(app)
     bench_routes.init_app(app)
+    from . import materials
+    from .packages import cli as packages_cli
+
+    materials.init_app(app)
+    packages_cli.init_app(app)
     load_plugins(app, app.extensions["lms"])
 
     return app

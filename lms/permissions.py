@@ -78,3 +78,16 @@ def can_see_class(user, class_id: int) -> bool:
             school_class.homeroom_teacher_id == user.id or user.has_role(Role.TEACHER)
         )
     return False
+
+
+def can_view_material(user, material) -> bool:
+    """Its author, its department, the board and admins see a material in any status;
+    everyone else (other teachers, students, parents) only once it is approved."""
+    if material.deleted_at is not None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.id == material.author_id or user.is_board or user.has_role(Role.ADMIN):
+        return True
+    membership = user.department_membership
+    if membership is not None and membership.department_id == material.department_id:
+        return True
+    return material.status == "approved"

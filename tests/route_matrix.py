@@ -229,4 +229,16 @@ CORE_ROUTES: dict[str, Case | list[Case]] = {
     "admin.disable": Case({Role.ADMIN}, {"user_id": user("gv.anh")}, method="POST"),
     "admin.enable": Case({Role.ADMIN}, {"user_id": user("gv.anh")}, method="POST"),
     "admin.audit_log": Case({Role.ADMIN}),
+    "materials.upload": [
+        Case(TEACHING | {Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
+        Case(TEACHING | {Role.PRINCIPAL, Role.VICE_PRINCIPAL}, method="POST",
+             note="no file sent: refused with a message, nothing stored"),
+    ],
+    # Need a material or a pending upload: checked in tests/packages/test_material_routes.py
+    # with a package of a test content type.
+    "materials.permalink": [],
+    "materials.detail": [],
+    "materials.upload_report": [],
+    "materials.confirm_upload": [],
+    "materials.discard_upload": [],
 }

@@ -96,6 +96,8 @@ class SafeArchive:
         #: the single top folder the package was wrapped in, or None
         self.stripped_folder = stripped_folder
         self.new_digests: set[str] = set()
+        #: default progress callback of `store_files` (the CLI sets it to drive a progress bar)
+        self.progress: Callable[[int, int], None] | None = None
 
     # Opening ---------------------------------------------------------------------------------
     @classmethod
@@ -211,6 +213,7 @@ class SafeArchive:
         can delete exactly what it added. `progress(done_bytes, total_bytes)` is called as
         bytes flow.
         """
+        progress = progress or self.progress
         total = sum(entry.info.file_size for entry in self._entries.values())
         done = 0
         stored = {}
