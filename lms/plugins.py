@@ -6,10 +6,11 @@ and loaded only when ``LMS_PLUGINS`` lists its name. See docs/plugins.md.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 from flask import Blueprint, Flask
 
@@ -71,7 +72,7 @@ class LMSPlugin:
     #: Set by the loader from the entry-point name.
     name: str = ""
     #: Typed defaults of this plugin's settings (``LMS_PLUGIN_SETTINGS[name]``).
-    default_settings: dict[str, Any] = {}
+    default_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, app: Flask, settings: dict[str, Any]) -> None:
         self.app = app
@@ -117,19 +118,27 @@ class LMSPlugin:
         path = self.root / "migrations"
         return str(path) if path.is_dir() else None
 
+    @property
+    def translations_dir(self) -> str | None:
+        path = self.root / "translations"
+        return str(path) if path.is_dir() else None
+
 
 def _settings_for(plugin_cls: type[LMSPlugin], name: str, configured: dict) -> dict[str, Any]:
     defaults = plugin_cls.default_settings
     unknown = set(configured) - set(defaults)
     if unknown:
-        raise PluginError(f"plugin {name!r}: unknown settings {sorted(unknown)}")
+        raise PluginError(f"plugin {name!r}: unknown settings {sorted(unknown)} "
+                          f"(known: {sorted(defaults)})")
     settings = dict(defaults)
     for key, value in configured.items():
         expected = type(defaults[key])
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        if expected is float and type(value) is int:
+            value = float(value)
+        if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
             raise PluginError(
                 f"plugin {name!r}: setting {key!r} must be {expected.__name__}, "
-                f"got {type(value).__name__}"
+                f"got {type(value).__name__} {value!r}"
             )
         settings[key] = value
     return settings
@@ -144,9 +153,16 @@ def discover() -> dict[str, list]:
 
 
 def load_plugins(app: Flask, registry: Registry) -> None:
-    wanted = list(app.config["LMS_PLUGINS"])
-    if len(set(wanted)) != len(wanted):
-        raise PluginError(f"LMS_PLUGINS lists a plugin twice: {wanted}")
+    """Load and register every plugin ``LMS_PLUGINS`` names, in that order; PluginError if any
+    is missing, listed twice, not an `LMSPlugin`, misconfigured or contributes something
+    malformed."""
+    wanted = app.config["LMS_PLUGINS"]
+    if isinstance(wanted, str) or not all(isinstance(name, str) for name in wanted):
+        raise PluginError(f"LMS_PLUGINS must be a list of plugin names, not {wanted!r}")
+    wanted = list(wanted)
+    twice = sorted({name for name in wanted if wanted.count(name) > 1})
+    if twice:
+        raise PluginError(f"LMS_PLUGINS lists {', '.join(map(repr, twice))} more than once")
     all_settings = app.config["LMS_PLUGIN_SETTINGS"]
     unknown = set(all_settings) - set(wanted)
     if unknown:
@@ -154,23 +170,32 @@ def load_plugins(app: Flask, registry: Registry) -> None:
     available = discover()
     extra = app.config.get("LMS_EXTRA_PLUGINS", {})  # name -> class, for tests and embedding
     for name in wanted:
-        if name in extra:
-            plugin_cls = extra[name]
-        else:
-            eps = available.get(name)
-            if not eps:
-                raise PluginError(f"plugin {name!r} is listed in LMS_PLUGINS but not installed")
-            if len({ep.value for ep in eps}) > 1:
-                raise PluginError(f"plugin {name!r} is provided by several packages")
-            try:
-                plugin_cls = eps[0].load()
-            except Exception as exc:  # an import error must name the plugin
-                raise PluginError(f"plugin {name!r} failed to import: {exc}") from exc
+        plugin_cls = extra[name] if name in extra else _load_entry_point(name, available)
         if not (isinstance(plugin_cls, type) and issubclass(plugin_cls, LMSPlugin)):
-            raise PluginError(f"plugin {name!r} is not an LMSPlugin subclass")
-        plugin = plugin_cls(app, _settings_for(plugin_cls, name, all_settings.get(name, {})))
+            raise PluginError(f"plugin {name!r}: {plugin_cls!r} is not a subclass of "
+                              "lms.plugins.LMSPlugin")
+        configured = all_settings.get(name, {})
+        if not isinstance(configured, dict):
+            raise PluginError(f"LMS_PLUGIN_SETTINGS[{name!r}] must be a dict")
+        plugin = plugin_cls(app, _settings_for(plugin_cls, name, configured))
         plugin.name = name
         _register(app, registry, plugin)
+    _add_translations(app, registry)
+
+
+def _load_entry_point(name: str, available: dict[str, list]) -> Any:
+    eps = available.get(name)
+    if not eps:
+        installed = ", ".join(sorted(available)) or "none"
+        raise PluginError(f"plugin {name!r} is listed in LMS_PLUGINS but not installed "
+                          f"(installed: {installed}; see the {ENTRY_POINT_GROUP!r} entry points)")
+    if len({ep.value for ep in eps}) > 1:
+        raise PluginError(f"plugin {name!r} is provided by several packages: "
+                          f"{sorted({ep.value for ep in eps})}")
+    try:
+        return eps[0].load()
+    except Exception as exc:  # an import error must name the plugin
+        raise PluginError(f"plugin {name!r} failed to import ({eps[0].value}): {exc}") from exc
 
 
 def _register(app: Flask, registry: Registry, plugin: LMSPlugin) -> None:
@@ -178,11 +203,19 @@ def _register(app: Flask, registry: Registry, plugin: LMSPlugin) -> None:
     for blueprint in plugin.blueprints():
         if blueprint.name != plugin.name and not blueprint.name.startswith(plugin.name + "_"):
             raise PluginError(f"plugin {plugin.name!r}: blueprint {blueprint.name!r} must be "
-                              "named after the plugin")
+                              f"named {plugin.name!r} or start with {plugin.name + '_'!r}")
         app.register_blueprint(blueprint)
     for content_type in plugin.content_types():
-        registry.content_types.register(content_type)
-    registry.navigation.extend(plugin.navigation())
+        try:
+            registry.content_types.register(content_type)
+        except ValueError as exc:
+            raise PluginError(f"plugin {plugin.name!r}: {exc}") from exc
+    for entry in plugin.navigation():
+        # Checked now: a wrong endpoint would otherwise break every page at render time.
+        if entry.endpoint not in app.view_functions:
+            raise PluginError(f"plugin {plugin.name!r}: navigation entry points at unknown "
+                              f"endpoint {entry.endpoint!r}")
+        registry.navigation.append(entry)
     for hook, func in plugin.template_hooks().items():
         registry.add_template_hook(hook, func)
     for command in plugin.cli_commands():
@@ -192,6 +225,19 @@ def _register(app: Flask, registry: Registry, plugin: LMSPlugin) -> None:
         registry.migration_dirs.append(plugin.migrations_dir)
     plugin.connect_signals()
     plugin.init(app)
+
+
+def _add_translations(app: Flask, registry: Registry) -> None:
+    """Add each plugin's ``translations/`` folder to Flask-Babel's catalog search path."""
+    dirs = [p.translations_dir for p in registry.plugins.values() if p.translations_dir]
+    if not dirs:
+        return
+    configured = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([configured, *dirs])
+    # Flask-Babel read the setting in init_app, before plugins loaded: update what it keeps.
+    babel = app.extensions.get("babel")
+    if babel is not None:
+        babel.translation_directories.extend(dirs)
 
 
 def registry(app: Flask | None = None) -> Registry:

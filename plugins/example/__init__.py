@@ -3,6 +3,8 @@
 The smallest plugin that uses every extension point; docs/plugins.md walks through it and the
 tests load it. It is not listed in the default LMS_PLUGINS.
 """
+from typing import ClassVar
+
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -34,7 +36,7 @@ class ExamplePlugin(LMSPlugin):
     Shows a page to teachers, adds a dashboard widget and counts logins through a signal.
     """
 
-    default_settings = {"greeting": "Xin chào", "show_widget": True}
+    default_settings: ClassVar = {"greeting": "Xin chào", "show_widget": True}
 
     def init(self, app):
         self.logins_seen: list[str] = []
