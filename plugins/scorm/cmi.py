@@ -304,10 +304,7 @@ def _canonical(node: Any, path: str, depth: int, counter: _Counter) -> Any:
     return _leaf(node, path)
 
 
-def _set_path(tree: dict, key: str, value: Any) -> None:
-    parts = _PATH_PART_RE.findall(key)
-    if not parts:
-        raise CommitError(f"Tên phần tử không hợp lệ: {key[:80]!r}", "bad_key")
+def _set_path(tree: dict, parts: list[str], value: Any, key: str) -> None:
     node = tree
     for part in parts[:-1]:
         child = node.setdefault(part, {})
@@ -330,15 +327,22 @@ def _runtime_tree(runtime: Any) -> dict:
     if not isinstance(runtime, dict):
         raise CommitError("Dữ liệu CMI phải là một đối tượng JSON.", "not_object")
     tree: dict = {}
+    counter = _Counter()
     for key, value in runtime.items():
         if not isinstance(key, str):
             continue
-        root = _PATH_PART_RE.match(key)
-        if root is None or root.group(0) not in ("cmi", "adl"):
+        parts = _PATH_PART_RE.findall(key)
+        if not parts or parts[0] not in ("cmi", "adl"):
             continue  # commitSequence, a terminate flag, courseId... are not CMI
-        _set_path(tree, key, value)
-    counter = _Counter()
-    return _canonical(tree, "", 0, counter)
+        if value is None:
+            continue
+        for part in parts:
+            if not _KEY_RE.match(part):
+                raise CommitError(f"Tên phần tử không hợp lệ: {key[:80]!r}", "bad_key")
+        # a fresh canonical copy: the caller's body is never modified
+        path = ".".join(parts)
+        _set_path(tree, parts, _canonical(value, path, len(parts), counter), path)
+    return tree
 
 
 def _get(tree: dict, path: str) -> Any:

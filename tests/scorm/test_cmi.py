@@ -2,6 +2,9 @@
 import copy
 import json
 import random
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -615,3 +618,128 @@ def test_resume_total_time_is_the_server_sum():
                    commit(body_2004(session_time="PT30M", seq=1, total_time="PT99H"), "2004",
                           session=2))
     assert resume_payload(stored, scorm_version="2004")["cmi"]["total_time"] == "PT1H30M"
+
+
+def test_parsing_never_modifies_the_callers_body():
+    body = body_12("incomplete", seq=1)
+    body["cmi.core.exit"] = "suspend"
+    body["cmi"]["core"]["score"]["raw"] = "abc"  # dropped as invalid from the parsed tree
+    before = copy.deepcopy(body)
+    data = commit(body)
+    assert body == before
+    assert data.state.exit == "suspend" and "raw" not in data.runtime_data["cmi"]["core"]["score"]
+
+
+# --- against the real scorm-again (skipped where Node or node_modules is missing) --------
+
+SCORM_AGAIN = Path(__file__).resolve().parents[2] / "node_modules" / "scorm-again" / "dist"
+NODE_SCRIPT = r"""
+globalThis.window = globalThis;
+require(process.argv[2]);
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const sent = [];
+const httpService = {processHttpRequest(url, params) { sent.push(params); return {result: "true",
+  errorCode: 0}; }, updateSettings() {}};
+const v12 = input.version === "1.2";
+const api = new (v12 ? window.Scorm12API : window.Scorm2004API)({lmsCommitUrl: "http://lms/c",
+  includeCommitSequence: true, dataCommitFormat: input.format, logLevel: 5, httpService});
+if (input.resume) api.loadFromJSON(input.resume);
+const call = (name, ...args) => api[(v12 ? "LMS" : "") + name](...args);
+call(v12 ? "Initialize" : "Initialize", "");
+const read = {};
+for (const key of input.read) read[key] = call("GetValue", key);
+for (const [key, value] of input.set) call("SetValue", key, value);
+call("Commit", "");
+call(v12 ? "Finish" : "Terminate", "");
+console.log(JSON.stringify({read, sent}));
+"""
+
+
+def run_scorm_again(tmp_path, version, format_, resume, read, set_):
+    node = shutil.which("node")
+    if node is None or not (SCORM_AGAIN / "scorm-again.js").exists():
+        pytest.skip("Node.js or node_modules/scorm-again is not installed")
+    script = tmp_path / "run.cjs"
+    script.write_text(NODE_SCRIPT)
+    given = {"version": version, "format": format_, "resume": resume, "read": read, "set": set_}
+    done = subprocess.run([node, str(script), str(SCORM_AGAIN / "scorm-again.js")],
+                          input=json.dumps(given), capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("format_", ["json", "flattened"])
+def test_round_trip_through_scorm_again_12(tmp_path, format_):
+    first = run_scorm_again(tmp_path, "1.2", format_, None, ["cmi.core.entry"], [
+        ["cmi.core.lesson_status", "incomplete"], ["cmi.core.lesson_location", "slide4"],
+        ["cmi.suspend_data", "s" * SUSPEND_DATA_MAX], ["cmi.core.score.raw", "40"],
+        ["cmi.interactions.0.id", "q1"], ["cmi.interactions.0.type", "choice"],
+        ["cmi.interactions.0.student_response", "b"], ["cmi.interactions.0.result", "wrong"],
+        ["cmi.core.session_time", "00:12:00"], ["cmi.core.exit", "suspend"]])
+    assert first["read"]["cmi.core.entry"] == ""
+    stored, session = begin_session(None)
+    for body in first["sent"]:
+        stored = merge_state(stored, parse_commit(body, "1.2", session=session)).stored
+    assert stored.total_time_s == 720 and stored.sequence == 2
+    resume = resume_payload(stored, scorm_version="1.2", mastery_score=80, launch_data="lv=1",
+                            learner_id="hs01", learner_name="An")
+    second = run_scorm_again(tmp_path, "1.2", format_, resume, [
+        "cmi.core.entry", "cmi.core.total_time", "cmi.core.lesson_location", "cmi.suspend_data",
+        "cmi.core.lesson_status", "cmi.interactions._count", "cmi.student_data.mastery_score",
+        "cmi.launch_data", "cmi.core.student_id", "cmi.core.credit"], [
+        ["cmi.core.score.raw", "90"], ["cmi.core.lesson_status", "completed"],
+        ["cmi.core.session_time", "00:03:00"]])
+    read = second["read"]
+    assert (read["cmi.core.entry"], read["cmi.core.total_time"]) == ("resume", "00:12:00")
+    assert read["cmi.core.lesson_location"] == "slide4"
+    assert read["cmi.suspend_data"] == "s" * SUSPEND_DATA_MAX
+    assert (read["cmi.core.lesson_status"], read["cmi.interactions._count"]) == ("incomplete",
+                                                                                 "1")
+    assert (read["cmi.student_data.mastery_score"], read["cmi.launch_data"]) == ("80", "lv=1")
+    assert (read["cmi.core.student_id"], read["cmi.core.credit"]) == ("hs01", "credit")
+    stored, session = begin_session(stored)
+    for body in second["sent"]:
+        data = parse_commit(body, "1.2", session=session, mastery_score=80)
+        stored = merge_state(stored, data).stored
+    assert stored.total_time_s == 900
+    assert (stored.state.completion, stored.state.success) == ("completed", "passed")
+    assert len(stored.state.interactions) == 1
+
+
+def test_round_trip_through_scorm_again_2004(tmp_path):
+    first = run_scorm_again(tmp_path, "2004", "json", None, ["cmi.entry"], [
+        ["cmi.location", "p3"], ["cmi.progress_measure", "0.4"],
+        ["cmi.interactions.0.id", "q1"], ["cmi.interactions.0.type", "true-false"],
+        ["cmi.interactions.0.correct_responses.0.pattern", "true"],
+        ["cmi.interactions.0.learner_response", "false"], ["cmi.interactions.0.result", "incorrect"],
+        ["cmi.objectives.0.id", "o1"], ["cmi.objectives.0.success_status", "failed"],
+        ["cmi.session_time", "PT4M30S"], ["cmi.exit", "suspend"]])
+    stored, session = begin_session(None)
+    for body in first["sent"]:
+        stored = merge_state(stored, parse_commit(body, "2004", session=session)).stored
+    assert stored.total_time_s == 270
+    resume = resume_payload(stored, scorm_version="2004", completion_threshold=0.8,
+                            scaled_passing_score=0.6, max_time_allowed="PT1H",
+                            time_limit_action="continue,message", learner_id="hs01")
+    second = run_scorm_again(tmp_path, "2004", "json", resume, [
+        "cmi.entry", "cmi.total_time", "cmi.location", "cmi.completion_status",
+        "cmi.interactions._count", "cmi.interactions.0.correct_responses.0.pattern",
+        "cmi.objectives.0.success_status", "cmi.max_time_allowed", "cmi.scaled_passing_score",
+        "cmi.mode", "cmi.credit"], [["cmi.score.scaled", "0.7"], ["cmi.progress_measure", "1"],
+                                    ["cmi.session_time", "PT1M"], ["cmi.exit", "normal"]])
+    read = second["read"]
+    assert (read["cmi.entry"], read["cmi.total_time"], read["cmi.location"]) == (
+        "resume", "PT4M30S", "p3")
+    assert read["cmi.completion_status"] == "incomplete"  # 0.4 < threshold 0.8
+    assert (read["cmi.interactions._count"],
+            read["cmi.interactions.0.correct_responses.0.pattern"]) == ("1", "true")
+    assert read["cmi.objectives.0.success_status"] == "failed"
+    assert (read["cmi.max_time_allowed"], read["cmi.scaled_passing_score"]) == ("PT1H", "0.6")
+    assert (read["cmi.mode"], read["cmi.credit"]) == ("normal", "credit")
+    stored, session = begin_session(stored)
+    for body in second["sent"]:
+        data = parse_commit(body, "2004", session=session, completion_threshold=0.8,
+                            scaled_passing_score=0.6)
+        stored = merge_state(stored, data).stored
+    assert (stored.state.completion, stored.state.success) == ("completed", "passed")
+    assert stored.total_time_s == 330
+    assert resume_payload(stored, scorm_version="2004")["cmi"]["entry"] == "ab-initio"
