@@ -8,8 +8,8 @@ so they share these fixtures:
   `live_server.url` is `http://127.0.0.1:<port>`; `live_server.localhost_url` is the same server
   as `http://localhost:<port>`, a second origin (the SCORM player serves package content there,
   so package scripts cannot read the LMS's cookies or DOM).
-- `browser` (session) and `page` (a fresh context per test, `base_url` = `live_server.url`, so
-  `page.goto("/login")` works).
+- `browser` (one chromium for the whole folder) and `page` (a fresh context per test,
+  `base_url` = `live_server.url`, so `page.goto("/login")` works).
 - `login_as(page, username)`: logs in through the real login form.
 - `screenshot(page, name)`: saves `test-artifacts/screenshots/<name>.png` (gitignored).
 
@@ -94,7 +94,9 @@ def live_server(app, demo):
                     + "; ".join(repr(e) for e in live.errors))
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync API runs, the main thread counts as inside
+# a running event loop (asyncio.run() refuses to start), so it must stop once this folder is done.
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
