@@ -185,8 +185,9 @@ class ScoState:
     suspend_data: str | None = None
     exit: str | None = None
     entry: str | None = None  #: as the browser echoed it; the server decides the next one
-    #: {"index", "id", "type", "timestamp", "weighting", "learner_response", "result",
-    #: "latency", "description", "objectives": [ids], "correct_responses": [patterns]}
+    #: {"index", "id", "type", "timestamp", "weighting" (float | None), "learner_response",
+    #: "result", "latency" (seconds | None), "description", "objectives": [ids],
+    #: "correct_responses": [patterns]}; the SCO's raw strings stay in runtime_data
     interactions: list[dict] = field(default_factory=list)
     #: {"index", "id", "completion", "success", "score_raw", "score_min", "score_max",
     #: "score_scaled", "progress_measure", "description"}
@@ -474,13 +475,28 @@ def _interactions(reader: _Reader, scorm_version: ScormVersion) -> list[dict]:
                     reader.items(f"cmi.interactions.{index}.correct_responses")]
         result.append({
             "index": index, "id": text("id"), "type": text("type"),
-            "timestamp": text("time" if v12 else "timestamp"), "weighting": text("weighting"),
+            "timestamp": text("time" if v12 else "timestamp"),
+            "weighting": _lenient_number(text("weighting")),
             "learner_response": text("student_response" if v12 else "learner_response"),
-            "result": text("result"), "latency": text("latency"),
+            "result": text("result"), "latency": _lenient_seconds(text("latency"), scorm_version),
             "description": text("description"), "objectives": ids,
             "correct_responses": patterns,
         })
     return result
+
+
+def _lenient_number(text: str) -> float | None:
+    try:
+        return _number(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _lenient_seconds(text: str, scorm_version: ScormVersion) -> float | None:
+    try:
+        return parse_time(text, scorm_version) if text else None
+    except ValueError:
+        return None
 
 
 def _objectives(reader: _Reader, scorm_version: ScormVersion) -> list[dict]:

@@ -291,7 +291,8 @@ def test_interactions_and_objectives_12():
     body = body_12("incomplete")
     body["cmi"]["interactions"] = {
         "1": {"id": "q2", "type": "fill-in", "student_response": "b", "result": "wrong",
-              "time": "10:00:00", "objectives": {}, "correct_responses": {"0": {"pattern": "x"}}},
+              "time": "10:00:00", "latency": "00:01:15.5", "weighting": "heavy", "objectives": {},
+              "correct_responses": {"0": {"pattern": "x"}}},
         "0": {"id": "q1", "type": "choice", "student_response": "a", "result": "correct",
               "objectives": {"0": {"id": "o1"}}, "correct_responses": {}},
     }
@@ -303,6 +304,8 @@ def test_interactions_and_objectives_12():
     assert state.interactions[0]["objectives"] == ["o1"]
     assert state.interactions[1]["timestamp"] == "10:00:00"
     assert state.interactions[1]["correct_responses"] == ["x"]
+    assert state.interactions[1]["latency"] == 75.5 and state.interactions[1]["weighting"] is None
+    assert state.interactions[0]["latency"] is None
     objective = state.objectives[0]
     assert (objective["completion"], objective["success"], objective["score_scaled"]) == (
         "completed", "passed", 0.8)
@@ -320,7 +323,7 @@ def test_interactions_and_objectives_2004():
     state = commit(body, "2004").state
     assert state.interactions == [{
         "index": 0, "id": "q1", "type": "true-false", "timestamp": "2026-01-05T10:00:00",
-        "weighting": "1", "learner_response": "true", "result": "correct", "latency": "PT2S",
+        "weighting": 1.0, "learner_response": "true", "result": "correct", "latency": 2.0,
         "description": "Câu 1", "objectives": [], "correct_responses": ["true"]}]
     assert state.objectives[0]["score_scaled"] == 0.9
     assert state.objectives[0]["success"] == "passed"
