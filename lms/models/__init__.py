@@ -1,6 +1,9 @@
 """Core models: the school's structure, its people and the audit log."""
 from .audit import AuditLog, audit
-from .material import LearningAttempt, Material, MaterialStatus, MaterialVersion
+from .material import (
+    LearningAttempt, Material, MaterialAuthor, MaterialStatus, MaterialVersion,
+)
+from .notification import Notification, notify
 from .school import Department, GradeLevel, School, SchoolClass, SchoolYear, Subject
 from .user import (
     ROLE_LABELS,
@@ -13,7 +16,7 @@ from .user import (
 )
 
 __all__ = [
-    "AuditLog", "audit", "LearningAttempt", "Material", "MaterialStatus", "MaterialVersion", "Department", "GradeLevel", "School", "SchoolClass", "SchoolYear",
+    "AuditLog", "audit", "LearningAttempt", "Material", "MaterialStatus", "MaterialVersion", "MaterialAuthor", "Notification", "notify", "Department", "GradeLevel", "School", "SchoolClass", "SchoolYear",
     "Subject", "ROLE_LABELS", "ClassEnrollment", "DepartmentMembership", "ParentLink", "Role",
     "User", "UserRole",
 ]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
-from .school import Department, SchoolYear
+from .school import Department, GradeLevel, SchoolYear, Subject
 from .user import User
 
 
@@ -38,6 +38,17 @@ class Material(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     school_year_id: Mapped[int | None] = mapped_column(ForeignKey("school_year.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=MaterialStatus.DRAFT.value, index=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"), index=True)
+    grade_level_id: Mapped[int | None] = mapped_column(ForeignKey("grade_level.id"), index=True)
+    #: Bài: the lesson of the textbook this material teaches, as the catalog names it
+    lesson: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    topic: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: comma-separated, as teachers type them
+    keywords: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Ghi chú: the catalog's notes column
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: when a version was first approved: from then on the material counts toward the target
+    approved_at: Mapped[datetime | None] = mapped_column(index=True)
     #: the version students see; null until a version is approved (or for drafts, the latest)
     live_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("material_version.id", use_alter=True, ondelete="SET NULL"))
@@ -47,6 +58,10 @@ class Material(db.Model):
 
     department: Mapped[Department] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    subject: Mapped[Subject | None] = relationship()
+    grade_level: Mapped[GradeLevel | None] = relationship()
+    co_authors: Mapped[list[MaterialAuthor]] = relationship(
+        cascade="all, delete-orphan", order_by="MaterialAuthor.position")
     school_year: Mapped[SchoolYear | None] = relationship()
     versions: Mapped[list[MaterialVersion]] = relationship(
         back_populates="material", foreign_keys="MaterialVersion.material_id",
@@ -79,10 +94,30 @@ class MaterialVersion(db.Model):
     extracted_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the approval state of this version; a material's status follows its newest version
+    status: Mapped[str] = mapped_column(String(20), default=MaterialStatus.DRAFT.value,
+                                        server_default=MaterialStatus.DRAFT.value)
+    submitted_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    #: the version's own note on what changed ("Sửa lỗi chính tả trang 3")
+    change_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     material: Mapped[Material] = relationship(back_populates="versions",
                                               foreign_keys=[material_id])
     created_by: Mapped[User] = relationship()
+
+
+class MaterialAuthor(db.Model):
+    """Further authors of a material, besides `Material.author` who uploaded it."""
+
+    __tablename__ = "material_author"
+    __table_args__ = (UniqueConstraint("material_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"),
+                                             index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    user: Mapped[User] = relationship()
 
 
 class LearningAttempt(db.Model):
