@@ -92,13 +92,23 @@ def test_wrong_password_shows_the_reason_next_to_the_form(page):
     expect(page).to_have_url(re.compile(r"/login$"))
 
 
-def test_language_switch_shows_the_login_page_in_english(page):
+def test_language_switch_shows_the_pages_in_english(page, login_as, screenshot):
+    page.set_viewport_size(PHONE)
     page.goto("/login")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page_width(page) <= PHONE["width"]
+    screenshot(page, "login-360-en")
+
+    login_as(page, "tt.toan")
+    expect(page.get_by_text("Head of department")).to_be_visible()
+    page.locator("label.nav-toggle-label").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page_width(page) <= PHONE["width"]
+    screenshot(page, "home-tt.toan-360-menu-en")
     page.get_by_role("button", name="Tiếng Việt").click()
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    expect(page.get_by_text("Tổ trưởng")).to_be_visible()
 
 
 def test_the_second_origin_reaches_the_same_server(page, live_server):

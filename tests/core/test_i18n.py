@@ -19,7 +19,7 @@ LOGIN_PAGE = {
     "Ghi nhớ đăng nhập trên máy này": "Keep me signed in on this device",
     "Quên mật khẩu? Hãy liên hệ Tổ CNTT của trường để được cấp lại.":
         "Forgot your password? Ask the school's IT team to reset it.",
-    "Học liệu số": "Digital learning resources",
+    "Học liệu số": "Digital resources",
     "Bỏ qua thanh điều hướng": "Skip to main content",
     "Kho học liệu số của trường": "The school's digital learning library",
 }
