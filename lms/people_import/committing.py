@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 
 from ..extensions import db
 from ..models import (
@@ -27,7 +27,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..signals import people_imported
 from ..vietnamese import name_sort_key
-from .existing import grade_levels
+from .existing import chunks, grade_levels
 from .password_sheet import Slip, hash_passwords, new_password
 from .planning import ImportPlan
 
@@ -41,16 +41,21 @@ class ImportResult:
     #: plain initial passwords, in memory only: hand them over, then drop this object
     slips: list[Slip] = field(default_factory=list, repr=False)
 
-    @property
-    def created_accounts(self) -> int:
-        return len(self.slips)
+def _insert_and_fetch_ids(model, rows: list[dict], key: str, where=None) -> dict:
+    """Insert rows, then read back {row[key]: id} in chunks.
 
-
-def _ids(statement, rows: list[dict]) -> list[int]:
-    if not rows:
-        return []
-    return list(db.session.scalars(statement.returning(
-        statement.table.c.id, sort_by_parameter_order=True), rows))
+    Not INSERT ... RETURNING: to keep RETURNING in parameter order SQLAlchemy falls back to one
+    statement per row on SQLite, and that is what this module exists to avoid.
+    """
+    _insert(model, rows)
+    column = getattr(model, key)
+    ids: dict = {}
+    for batch in chunks(row[key] for row in rows):
+        query = select(column, model.id).where(column.in_(batch))
+        if where is not None:
+            query = query.where(where)
+        ids.update((value, id_) for value, id_ in db.session.execute(query))
+    return ids
 
 
 def apply_plan(plan: ImportPlan, actor=None,
@@ -72,18 +77,20 @@ def _write(plan: ImportPlan, actor, progress) -> ImportResult:
     _insert(GradeLevel, [{"number": n} for n in plan.new_grades])
     grade_ids = grade_levels() if plan.new_classes else {}
     class_names = list(plan.new_classes)
-    class_ids = dict(zip(class_names, _ids(insert(SchoolClass.__table__), [
+    class_ids = _insert_and_fetch_ids(SchoolClass, [
         {"name": name, "school_year_id": plan.school_year_id,
-         "grade_level_id": grade_ids[plan.new_classes[name]]} for name in class_names])))
+         "grade_level_id": grade_ids[plan.new_classes[name]]} for name in class_names],
+        "name", SchoolClass.school_year_id == plan.school_year_id)
 
     passwords = [new_password() for _ in plan.new_accounts]
     hashes = hash_passwords(passwords, progress)
-    user_ids = dict(zip([a.key for a in plan.new_accounts], _ids(insert(User.__table__), [
+    ids_by_username = _insert_and_fetch_ids(User, [
         {"username": a.username, "full_name": a.full_name, "sort_key": name_sort_key(a.full_name),
          "email": a.email, "phone": a.phone, "birth_date": a.birth_date,
          "external_code": a.external_code, "password_hash": hashed, "active": True,
          "must_change_password": True, "created_at": utcnow()}
-        for a, hashed in zip(plan.new_accounts, hashes)])))
+        for a, hashed in zip(plan.new_accounts, hashes)], "username")
+    user_ids = {a.key: ids_by_username[a.username] for a in plan.new_accounts}
 
     def user(ref):
         return user_ids[ref] if isinstance(ref, str) else ref

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 from .columns import KIND_LABELS, KINDS
 
@@ -11,8 +12,8 @@ class UploadForm(FlaskForm):
                      validators=[FileRequired(_l("Hãy chọn tệp danh sách."))],
                      render_kw={"accept": ".xlsx,.csv,.txt"})
     kind = SelectField(_l("Loại danh sách"),
-                       choices=[("", _l("Tự nhận ra từ tiêu đề cột"))]
-                       + [(k, KIND_LABELS[k]) for k in KINDS])
+                       choices=[SelectChoice("", _l("Tự nhận ra từ tiêu đề cột")),
+                                *(SelectChoice(k, KIND_LABELS[k]) for k in KINDS)])
 
 
 class ConfirmForm(FlaskForm):
