@@ -15,7 +15,7 @@ class ScormPlugin(LMSPlugin):
     Imports SCORM packages into department libraries and plays them with full tracking.
     """
 
-    default_settings = {
+    default_settings = {  # noqa: RUF012 (the base class declares it this way)
         #: where package files are served, e.g. "https://content.school.edu.vn"; empty means
         #: "the LMS host swapped between 127.0.0.1 and localhost" (see content_origin.py)
         "content_origin": "",
@@ -27,6 +27,16 @@ class ScormPlugin(LMSPlugin):
         "keepalive_seconds": 300,
     }
 
+    def blueprints(self):
+        from . import content_origin, player, report, runtime
+
+        return [player.bp, runtime.bp, content_origin.bp, report.bp]
+
+    def content_types(self):
+        from .content_type import ScormContentType
+
+        return [ScormContentType()]
+
     def blob_references(self) -> set[str]:
         from sqlalchemy import select
 
@@ -37,5 +47,7 @@ class ScormPlugin(LMSPlugin):
         return set(db.session.scalars(select(ScormFile.digest).distinct()))
 
     def init(self, app):
-        from . import models  # noqa: F401  (tables known to SQLAlchemy and Alembic)
+        from .content_origin import init_content_origin
+
+        init_content_origin(app)
 

@@ -29,16 +29,17 @@ class ScormPackage(db.Model):
     #: `Manifest.to_json()`: the whole parsed manifest, for the player and later sequencing
     manifest: Mapped[dict] = mapped_column(JSON, default=dict)
     default_org: Mapped[str | None] = mapped_column(String(255))
-    #: new-attempt policy: never, completed, passed, always
-    attempt_policy: Mapped[str] = mapped_column(String(20), default="completed")
+    #: new-attempt policy (grading.NEW_ATTEMPT_POLICIES): never, when_completed, when_passed,
+    #: always
+    attempt_policy: Mapped[str] = mapped_column(String(20), default="when_completed")
     #: 0 = unlimited
     max_attempts: Mapped[int] = mapped_column(default=0)
     #: how several attempts give the material's grade: highest, average, first, last
     grading_method: Mapped[str] = mapped_column(String(20), default="highest")
     #: how SCOs give the attempt's score: status, highest, average, sum
     sco_grading: Mapped[str] = mapped_column(String(20), default="highest")
-    #: what to do when a student reopens a completed package: "review" (no credit) or "normal"
-    whatmode: Mapped[str] = mapped_column(String(20), default="normal")
+    #: how a finished attempt that may not be retried opens: "review" (no credit) or "normal"
+    whatmode: Mapped[str] = mapped_column(String(20), default="review")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     scos: Mapped[list[ScormSco]] = relationship(
@@ -107,8 +108,9 @@ class ScormScoState(db.Model):
     attempt_id: Mapped[int] = mapped_column(
         ForeignKey("learning_attempt.id", ondelete="CASCADE"), index=True)
     sco_id: Mapped[int] = mapped_column(ForeignKey("scorm_sco.id", ondelete="CASCADE"))
-    #: the merged CMI tree as scorm-again's `loadFromJSON` takes it back
-    cmi: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: `cmi.StoredSco.to_json()`: merged CMI tree, session and sequence bookkeeping, times
+    stored: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The columns below mirror `stored` so that reports can filter and sort in SQL.
     #: not attempted, incomplete, completed, unknown
     completion: Mapped[str] = mapped_column(String(20), default="not attempted")
     #: unknown, passed, failed
@@ -118,19 +120,13 @@ class ScormScoState(db.Model):
     score_max: Mapped[float | None]
     score_scaled: Mapped[float | None]
     progress_measure: Mapped[float | None]
-    #: seconds; sessions' reported session_time summed on the server, never taken from the client
+    #: seconds; each session counted once on the server, never the browser's total_time
     total_time_seconds: Mapped[float] = mapped_column(default=0.0)
-    #: the session_time (seconds) already added for the running session, so a repeated
-    #: commit of the same session adds only the difference
-    session_time_counted: Mapped[float] = mapped_column(default=0.0)
-    #: increments on each launch of the SCO; a new session resets session_time_counted
-    session_count: Mapped[int] = mapped_column(default=0)
-    #: cmi.exit of the last commit: decides entry=resume on the next launch
+    #: cmi.exit of the newest applied commit: decides entry=resume on the next launch
     last_exit: Mapped[str] = mapped_column(String(20), default="")
-    #: highest commit sequence applied (scorm-again's includeCommitSequence); older ones are stale
-    last_sequence: Mapped[int] = mapped_column(default=-1)
-    #: session number the last_sequence belongs to: sequences restart with each launch
-    last_sequence_session: Mapped[int] = mapped_column(default=0)
+    #: newest launch whose data was applied, and the highest commit sequence applied in it
+    session: Mapped[int] = mapped_column(default=0)
+    last_sequence: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -152,8 +148,8 @@ class ScormCommitLog(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     client_ip: Mapped[str | None] = mapped_column(String(64))
     content_type: Mapped[str | None] = mapped_column(String(100))
-    #: applied, stale (older sequence: logged but not applied) or invalid
-    outcome: Mapped[str] = mapped_column(String(10), default="applied")
+    #: applied, duplicate, stale, older_session (logged, not applied) or invalid
+    outcome: Mapped[str] = mapped_column(String(20), default="applied")
 
 
 class ScormInteraction(db.Model):

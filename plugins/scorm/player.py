@@ -1,0 +1,91 @@
+"""The launch page: table of contents, previous/next, and the sandboxed content frame.
+
+The LMS page runs the real scorm-again API (`Scorm12API` / `Scorm2004API`) with a
+`CrossFrameLMS` that accepts messages only from the content origin; the frame shows the shim
+page of `content_origin`, whose `CrossFrameAPI` objects the SCO finds as `API` /
+`API_1484_11`. The page script is `static/player.js`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.extensions import db
+from lms.models import Material
+from lms.permissions import can_view_material
+
+from .content_origin import grant_for, shim_url
+from .content_type import package_for
+from .models import ScormPackage
+from .runtime import open_attempt, runtime_urls
+
+bp = Blueprint("scorm", __name__, url_prefix="/scorm", template_folder="templates",
+               static_folder="static")
+
+
+def control_mode(package: ScormPackage) -> dict[str, bool]:
+    """The default organization's sequencing control mode: choice (a clickable table of
+    contents) and flow (previous/next). SCORM 1.2 has no sequencing: both allowed."""
+    if package.scorm_version == "1.2":
+        return {"choice": True, "flow": True}
+    manifest = package.manifest or {}
+    org = next((o for o in manifest.get("organizations", [])
+                if o.get("identifier") == package.default_org), None)
+    mode = ((org or {}).get("sequencing") or {}).get("control_mode") or {}
+    return {"choice": bool(mode.get("choice", True)), "flow": bool(mode.get("flow", False))}
+
+
+@bp.route("/play/<int:material_id>")
+@login_required
+def play(material_id: int):
+    material = db.session.get(Material, material_id)
+    if material is None or material.deleted_at is not None:
+        abort(404)
+    if not can_view_material(current_user, material):
+        abort(403)
+    package = package_for(material)
+    if package is None:
+        abort(404)
+    launch = open_attempt(material, current_user, package)
+    attempt = launch.attempt
+    if (attempt.details or {}).get("mode") != launch.mode:
+        attempt.details = {**(attempt.details or {}), "mode": launch.mode}
+        db.session.commit()
+    grant = grant_for(launch.package.id, current_user.id)
+    items = []
+    for sco in launch.package.scos:
+        entry = {"id": sco.id, "title": sco.title or sco.identifier, "depth": sco.depth,
+                 "launchable": sco.is_launchable and sco.isvisible}
+        if entry["launchable"] and grant is not None:
+            entry.update(shim=shim_url(grant, sco.launch_href), **runtime_urls(attempt, sco))
+        items.append(entry)
+    modes = control_mode(launch.package)
+    plugin_settings = _settings()
+    config = {
+        "version": launch.package.scorm_version,
+        "contentOrigin": grant.content_origin if grant else None,
+        "items": items,
+        "choice": modes["choice"],
+        "flow": modes["flow"] or modes["choice"],
+        "autocommitSeconds": plugin_settings["autocommit_seconds"],
+        "keepaliveSeconds": plugin_settings["keepalive_seconds"],
+        "keepaliveUrl": url_for("scorm_runtime.keepalive"),
+        "attempt": attempt.id,
+        "messages": {
+            "offline": _("Mất kết nối mạng. Tiến độ được giữ trên máy và sẽ gửi lại khi có mạng."),
+            "expired": _("Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại trong thẻ khác rồi "
+                         "quay lại; tiến độ chưa gửi vẫn được giữ."),
+            "failed": _("Chưa lưu được tiến độ lên máy chủ; hệ thống sẽ thử lại."),
+            "saved": _("Đã lưu tiến độ."),
+        },
+    }
+    return render_template("scorm/player.html", material=material, attempt=attempt,
+                           mode=launch.mode, items=items, config=config, grant=grant,
+                           scorm_version=launch.package.scorm_version)
+
+
+def _settings() -> dict:
+    from lms.plugins import registry
+
+    return registry().plugins["scorm"].settings

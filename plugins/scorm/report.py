@@ -1,0 +1,112 @@
+"""The teacher's view of a SCORM material: every student who attempted it, and a drill-down."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import LearningAttempt, Material, Role, User
+
+from . import grading
+from .content_type import package_for
+from .models import ScormInteraction, ScormPackage, ScormSco, ScormScoState
+
+bp = Blueprint("scorm_report", __name__, url_prefix="/scorm/report")
+
+
+def can_see_report(user, material: Material) -> bool:
+    """The author, the heads of the material's department, the board and IT admins."""
+    return (user.id == material.author_id or user.is_board or user.has_role(Role.ADMIN)
+            or user.heads_department(material.department_id))
+
+
+def _material_for_report(material_id: int) -> Material:
+    material = db.session.get(Material, material_id)
+    if material is None or material.deleted_at is not None or material.content_type != "scorm":
+        abort(404)
+    if not can_see_report(current_user, material):
+        abort(403)
+    return material
+
+
+@dataclass
+class StudentRow:
+    user: User
+    attempts: list[LearningAttempt]
+    grade: grading.Grade
+    total_time_seconds: float
+    last_access_at: datetime
+
+
+def student_rows(material: Material, grading_method: str) -> list[StudentRow]:
+    """One row per student, from a single query over the material's attempts."""
+    pairs = db.session.execute(
+        select(User, LearningAttempt)
+        .join(LearningAttempt, LearningAttempt.user_id == User.id)
+        .where(LearningAttempt.material_id == material.id)
+        .order_by(User.sort_key, User.id, LearningAttempt.number)
+    ).all()
+    rows = []
+    for user, group in groupby(pairs, key=lambda pair: pair[0]):
+        attempts = [attempt for _, attempt in group]
+        rows.append(StudentRow(
+            user=user, attempts=attempts, grade=grading.grade_attempts(attempts, grading_method),
+            total_time_seconds=sum(a.total_time_seconds for a in attempts),
+            last_access_at=max(a.last_access_at for a in attempts)))
+    return rows
+
+
+def status_labels() -> dict[str, str]:
+    return {"completed": _("Hoàn thành"), "incomplete": _("Đang học"),
+            "not attempted": _("Chưa học"), "unknown": _("Chưa rõ"), "passed": _("Đạt"),
+            "failed": _("Chưa đạt")}
+
+
+def duration(seconds: float | None) -> str:
+    seconds = int(seconds or 0)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def percent(scaled: float | None) -> str:
+    return "" if scaled is None else f"{scaled * 100:.0f}%"
+
+
+@bp.route("/<int:material_id>")
+@login_required
+def students(material_id: int):
+    material = _material_for_report(material_id)
+    package = package_for(material)
+    method = package.grading_method if package else "highest"
+    return render_template("scorm/report.html", material=material,
+                           rows=student_rows(material, method), method=method,
+                           duration=duration, percent=percent, labels=status_labels())
+
+
+@bp.route("/<int:material_id>/attempts/<int:attempt_id>")
+@login_required
+def attempt_detail(material_id: int, attempt_id: int):
+    material = _material_for_report(material_id)
+    attempt = db.session.get(LearningAttempt, attempt_id)
+    if attempt is None or attempt.material_id != material.id:
+        abort(404)
+    states = {state.sco_id: state for state in db.session.scalars(
+        select(ScormScoState).where(ScormScoState.attempt_id == attempt.id))}
+    scos = list(db.session.scalars(
+        select(ScormSco).join(ScormPackage, ScormPackage.id == ScormSco.package_id)
+        .where(ScormPackage.version_id == attempt.version_id, ScormSco.is_launchable)
+        .order_by(ScormSco.position)))
+    interactions = list(db.session.scalars(
+        select(ScormInteraction).where(ScormInteraction.attempt_id == attempt.id)
+        .order_by(ScormInteraction.sco_id, ScormInteraction.position)))
+    by_sco = {sco_id: list(group) for sco_id, group in
+              groupby(interactions, key=lambda interaction: interaction.sco_id)}
+    return render_template("scorm/attempt.html", material=material, attempt=attempt,
+                           scos=scos, states=states, interactions=by_sco,
+                           duration=duration, percent=percent, labels=status_labels())
