@@ -16,6 +16,10 @@ from tests.route_matrix import (
 EXAMPLE_ROUTES = {"example.index": Case({Role.TEACHER})}
 
 
+# The core alone: each plugin's tests declare and check the routes that plugin adds.
+pytestmark = pytest.mark.plugins()
+
+
 def test_every_core_route_is_declared(app):
     assert_routes_declared(app, CORE_ROUTES)
 
