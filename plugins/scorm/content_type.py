@@ -212,13 +212,19 @@ def package_text(manifest: Manifest, archive) -> str:
 
 
 def visible_text(data: bytes) -> str:
+    """The words a learner sees on an HTML page (scripts, styles and templates dropped)."""
     try:
-        document = lxml_html.document_fromstring(data)
+        # most exports are UTF-8 without saying so; lxml alone would guess Latin-1
+        markup: bytes | str = data.decode("utf-8")
+    except UnicodeDecodeError:
+        markup = data
+    try:
+        document = lxml_html.document_fromstring(markup)
     except (etree.ParserError, ValueError):  # an empty or unreadable page has no text
         return ""
     for element in document.xpath("//script|//style|//noscript|//template"):
         element.drop_tree()
-    return " ".join(document.text_content().split())
+    return " ".join(" ".join(document.itertext()).split())
 
 
 def package_for(material) -> ScormPackage | None:

@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
+from lms.models import MaterialVersion
 from lms.models.base import utcnow
 
 
@@ -42,6 +43,7 @@ class ScormPackage(db.Model):
     whatmode: Mapped[str] = mapped_column(String(20), default="review")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    version: Mapped[MaterialVersion] = relationship()
     scos: Mapped[list[ScormSco]] = relationship(
         back_populates="package", order_by="ScormSco.position", cascade="all, delete-orphan")
     files: Mapped[list[ScormFile]] = relationship(
