@@ -8,15 +8,23 @@ from content_store import LocalBlobStore
 from lms.packages import ArchiveLimits, PackageError, SafeArchive
 
 from .zips import (
-    CHAR_DEVICE, FIFO, MiB, SYMLINK, build_zip, cp1258, entry, patch_central_size,
-    point_second_entry_at_first, random_chunks, zeros,
+    CHAR_DEVICE,
+    FIFO,
+    SYMLINK,
+    MiB,
+    build_zip,
+    cp1258,
+    entry,
+    patch_central_size,
+    point_second_entry_at_first,
+    random_chunks,
+    zeros,
 )
 
 
 def refused(path, limits=None) -> PackageError:
-    with pytest.raises(PackageError) as caught:
-        with SafeArchive.open(path, limits):
-            pass
+    with pytest.raises(PackageError) as caught, SafeArchive.open(path, limits):
+        pass
     assert caught.value.message  # always a sentence for the teacher
     return caught.value
 

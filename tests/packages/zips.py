@@ -21,7 +21,7 @@ class CraftedInfo(zipfile.ZipInfo):
         self.raw_name = raw_name
         self.extra_flags = extra_flags
 
-    def _encodeFilenameFlags(self):  # noqa: N802 (zipfile's name)
+    def _encodeFilenameFlags(self):  # zipfile asks its ZipInfo for the name bytes here
         if self.raw_name is not None:
             return self.raw_name, self.flag_bits | self.extra_flags
         name, flags = super()._encodeFilenameFlags()
