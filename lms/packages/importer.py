@@ -58,41 +58,84 @@ def inspect_package_file(path: str | Path, *, filename: str,
 
 def import_package_file(path: str | Path, *, filename: str, department, author, actor=None,
                         limits: ArchiveLimits | None = None,
-                        progress: Callable[[int, int], None] | None = None):
+                        progress: Callable[[int, int], None] | None = None,
+                        material=None, change_note: str = ""):
     """Import the package at `path` as a draft material of `department` by `author`.
 
-    `actor` (default: the author) is who did it, for the audit log and signals. Raises
-    `PackageError`; on any failure nothing is left in the database or the content store.
+    `actor` (default: the author) is who did it, for the audit log and signals. With `material`,
+    the package becomes a new draft version of that material instead (see `import_archive`).
+    Raises `PackageError`; on any failure nothing is left in the database or the content store.
     """
-    actor = actor or author
     with SafeArchive.open(path, limits or archive_limits(), source_name=filename) as archive:
         archive.progress = progress
-        content_type = detect_content_type(archive)
-        inspection = content_type.inspect(archive)
-        fatal = [describe_problem(p) for p in inspection.problems if p.fatal]
-        if fatal:
-            raise PackageError(_("Gói “%(name)s” có lỗi nên không nhập được:", name=filename),
-                               "inspection_failed", filename, details=fatal)
-        try:
-            material = content_type.import_package(archive, department=department, author=author,
-                                                   inspection=inspection)
-            db.session.flush()
-            audit("material.imported", actor=actor, target=material, filename=filename,
+        return import_archive(archive, filename=filename, department=department, author=author,
+                              actor=actor, material=material, change_note=change_note)
+
+
+def import_archive(archive, *, filename: str, department, author, actor=None, material=None,
+                   change_note: str = ""):
+    """Import an opened archive (a `SafeArchive` or another archive a content type reads).
+
+    With `material`, the content type imports as usual and its new version is then moved onto
+    `material` as the next version number (the content type's own rows follow the version);
+    the material's live version is left alone until the new version is approved.
+    """
+    actor = actor or author
+    content_type = detect_content_type(archive)
+    if material is not None and content_type.id != material.content_type:
+        raise PackageError(
+            _("Phiên bản mới phải cùng định dạng với học liệu (%(type)s).",
+              type=material.content_type), "type_changed", filename)
+    inspection = content_type.inspect(archive)
+    fatal = [describe_problem(p) for p in inspection.problems if p.fatal]
+    if fatal:
+        raise PackageError(_("Gói “%(name)s” có lỗi nên không nhập được:", name=filename),
+                           "inspection_failed", filename, details=fatal)
+    try:
+        created = content_type.import_package(archive, department=department, author=author,
+                                              inspection=inspection)
+        db.session.flush()
+        if material is None:
+            if not created.keywords and inspection.keywords:
+                created.keywords = ", ".join(inspection.keywords)
+            audit("material.imported", actor=actor, target=created, filename=filename,
                   content_type=content_type.id, version=inspection.version,
                   department=department.code, author=author.username)
-            db.session.commit()
-        except BaseException as exc:
-            db.session.rollback()
-            _discard_new_blobs(archive.new_digests)
-            if isinstance(exc, PackageError) or not isinstance(exc, Exception):
-                raise
-            current_app.logger.exception("import of %s failed", filename)
-            message = getattr(exc, "message", None) or _(
-                "Không nhập được gói do lỗi hệ thống; Tổ CNTT đã được ghi nhận.")
-            raise PackageError(str(message), "import_failed", getattr(exc, "file", None)) from exc
-    signals.material_created.send(current_app._get_current_object(), material=material,
-                                  actor=actor)
+        else:
+            version = _adopt_version(created, material, change_note)
+            audit("material.version_added", actor=actor, target=material, filename=filename,
+                  number=version.number, change_note=change_note)
+        db.session.commit()
+    except BaseException as exc:
+        db.session.rollback()
+        _discard_new_blobs(archive.new_digests)
+        if isinstance(exc, PackageError) or not isinstance(exc, Exception):
+            raise
+        current_app.logger.exception("import of %s failed", filename)
+        message = getattr(exc, "message", None) or _(
+            "Không nhập được gói do lỗi hệ thống; Tổ CNTT đã được ghi nhận.")
+        raise PackageError(str(message), "import_failed", getattr(exc, "file", None)) from exc
+    app = current_app._get_current_object()
+    if material is None:
+        signals.material_created.send(app, material=created, actor=actor)
+        return created
+    signals.material_updated.send(app, material=material, actor=actor)
     return material
+
+
+def _adopt_version(created, material, change_note: str):
+    """Move the version a content type just created onto `material`; drop the stand-in."""
+    version = created.versions[-1]
+    number = max((v.number for v in material.versions), default=0) + 1
+    created.live_version = None
+    version.material = material
+    version.number = number
+    version.change_note = change_note
+    material.status = version.status  # a material's status follows its newest version
+    db.session.flush()
+    db.session.delete(created)
+    db.session.flush()
+    return version
 
 
 def _discard_new_blobs(digests: set[str]) -> None:
