@@ -191,6 +191,28 @@ def package_file(token: str, path: str):
     return _framing_headers(response, grant)
 
 
+def serve_from_content_host(app, blueprint: str, path_prefix: str) -> None:
+    """Let another plugin's blueprint (Xerte's standalone lessons) serve package files the way
+    this one does: cookieless, allowed on the configured content host, framed by its own CSP."""
+    routes = app.extensions.setdefault("content_host_routes",
+                                       {"blueprints": set(), "paths": set()})
+    routes["blueprints"].add(blueprint)
+    routes["paths"].add(path_prefix)
+
+
+def _extra_content_routes(app, kind: str) -> tuple[str, ...]:
+    return tuple(app.extensions.get("content_host_routes", {}).get(kind, ()))
+
+
+@bp.errorhandler(403)
+@bp.errorhandler(404)
+def plain_error(error):
+    """Errors on the content origin are plain text: the LMS's error page shows the account and
+    its forms, which have no business on this origin."""
+    return current_app.response_class(f"{error.code} {error.name}\n", status=error.code,
+                                      mimetype="text/plain")
+
+
 class CookielessContentSessions(SessionInterface):
     """Wraps the app's session interface: requests on content routes neither read nor save a
     session, so a content response can never carry a Set-Cookie."""
@@ -201,11 +223,13 @@ class CookielessContentSessions(SessionInterface):
     @staticmethod
     def _is_content() -> bool:
         # by path: Flask opens the session before it matches the URL to an endpoint
-        return request.path.startswith(COOKIELESS_PATHS)
+        return request.path.startswith(
+            COOKIELESS_PATHS + _extra_content_routes(current_app, "paths"))
 
     def open_session(self, app, request_):
         if self._is_content():
-            return self.make_null_session(app)
+            # an empty session, not read from any cookie; whatever is written to it is dropped
+            return getattr(self.inner, "session_class", dict)()
         return self.inner.open_session(app, request_)
 
     def save_session(self, app, session, response):
@@ -223,7 +247,7 @@ class CookielessContentSessions(SessionInterface):
 
 def _lms_pages_not_frameable(response):
     """LMS pages may frame content, but nothing (least of all the content origin) frames them."""
-    if request.blueprint != bp.name:
+    if request.blueprint not in (bp.name, *_extra_content_routes(current_app, "blueprints")):
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         if "frame-ancestors" not in response.headers.get("Content-Security-Policy", ""):
             policy = response.headers.get("Content-Security-Policy")
@@ -237,6 +261,7 @@ def _only_content_on_content_host():
     configured = _plugin().settings["content_origin"].strip()
     if (configured and lms_origin() == origin_of(configured)
             and request.blueprint not in CONTENT_HOST_BLUEPRINTS
+            + _extra_content_routes(current_app, "blueprints")
             and request.endpoint != "scorm.static"):
         abort(404)
 

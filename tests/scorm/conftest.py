@@ -72,7 +72,7 @@ def player_config(client, material_id: int) -> dict:
     response = client.get(f"/scorm/play/{material_id}")
     assert response.status_code == 200, response.status_code
     found = re.search(r'<script type="application/json" id="scorm-config">(.*?)</script>',
-                      response.get_data(as_text=True), re.S)
+                      response.get_data(as_text=True), re.DOTALL)
     return json.loads(found.group(1))
 
 

@@ -7,6 +7,8 @@ from lms.models import Material
 from plugins.scorm.models import ScormFile, ScormPackage, ScormSco
 from tests.scorm.conftest import import_zip, player_config, scorm_zip
 
+pytestmark = pytest.mark.plugins("scorm")
+
 
 @pytest.mark.parametrize("version", ["1.2", "2004"])
 def test_import_creates_a_draft_material_with_its_scos_and_files(app, demo, tmp_path, version):

@@ -2,6 +2,7 @@
 import json
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
@@ -9,6 +10,8 @@ from lms.models import LearningAttempt
 from lms.seed import DEMO_PASSWORD
 from plugins.scorm.models import ScormCommitLog, ScormInteraction, ScormScoState
 from tests.scorm.conftest import player_config
+
+pytestmark = pytest.mark.plugins("scorm")
 
 
 def _launch(client, login, scorm_package, version="1.2", student="hs.6a1.01"):
@@ -137,7 +140,7 @@ def test_concurrent_commits_for_one_attempt_lose_nothing(app, client, login, sco
                 suspend=f"s{n}", sequence=n, session_time=f"00:0{n}:00", interactions=n))
             if response.status_code != 200:
                 errors.append(response.status_code)
-        except Exception as exc:  # reported below, a thread cannot fail the test itself
+        except Exception as exc:  # noqa: BLE001 (reported below: a thread cannot fail a test)
             errors.append(exc)
 
     threads = [threading.Thread(target=send, args=(n,)) for n in range(count, 0, -1)]
