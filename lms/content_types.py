@@ -5,8 +5,8 @@ The registry lives on the app (`app.extensions["lms"].content_types`), never in 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -52,6 +52,9 @@ class ContentType(ABC):
     counts_toward_target: bool = False
     #: File name endings the upload form accepts for this type.
     extensions: tuple[str, ...] = ()
+    #: Types with a higher priority are asked first by `ContentTypeRegistry.detect`: a format
+    #: that wraps another (a Xerte export inside a SCORM package) must outrank it.
+    priority: int = 0
 
     @abstractmethod
     def detect(self, archive) -> bool:
@@ -98,10 +101,11 @@ class ContentTypeRegistry:
     def __len__(self) -> int:
         return len(self._types)
 
-    @abstractmethod
     def detect(self, archive) -> ContentType | None:
-        """The first registered type that recognises `archive`, in registration order."""
-        for content_type in self._types.values():
+        """The first type that recognises `archive`: highest `priority` first, then in
+        registration order (so the answer never depends on the order plugins are listed)."""
+        ordered = sorted(self._types.values(), key=lambda t: -t.priority)  # stable
+        for content_type in ordered:
             if content_type.detect(archive):
                 return content_type
         return None

@@ -169,6 +169,8 @@ def _report(content_type, inspection) -> dict:
         "ok": inspection.ok,
         "problems": [{"message": p.message, "fatal": p.fatal, "file": p.file, "line": p.line,
                       "text": describe_problem(p)} for p in inspection.problems],
+        # a content type's own lists (e.g. a Xerte lesson's pages): [{"title", "items"}]
+        "report_sections": inspection.details.get("report_sections", []),
     }
 
 
