@@ -203,9 +203,9 @@ def confirm_upload(token: str):
         flash(_("Gói này có lỗi nên không thể nhập; hãy sửa rồi tải lên lại."), "error")
         return redirect(url_for("materials.upload"))
     try:
+        user = current_user._get_current_object()  # a real User for relationships, not the proxy
         material = import_package_file(pending.path, filename=pending.filename,
-                                       department=department, author=current_user,
-                                       actor=current_user)
+                                       department=department, author=user, actor=user)
     except PackageError as error:
         return _upload_page(error, 422)
     finally:
