@@ -31,6 +31,15 @@ bp = Blueprint("xerte_content", __name__, url_prefix=PREFIX, static_folder="stat
 TOKEN_SALT = "xerte-content"
 
 
+@bp.errorhandler(403)
+@bp.errorhandler(404)
+def plain_error(error):
+    """Errors on the content origin are plain text: the LMS's error page shows the account and
+    its forms, which have no business on this origin."""
+    return current_app.response_class(f"{error.code} {error.name}\n", status=error.code,
+                                      mimetype="text/plain")
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
 
