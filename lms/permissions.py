@@ -90,4 +90,5 @@ def can_view_material(user, material) -> bool:
     membership = user.department_membership
     if membership is not None and membership.department_id == material.department_id:
         return True
-    return material.status == "approved"
+    # A revision under approval keeps the approved version live: approved_at stays set.
+    return material.approved_at is not None or material.status == "approved"
