@@ -36,8 +36,8 @@ from lms.models import (
     audit,
 )
 from lms.models.base import utcnow
-from lms.packages import PackageError
-from lms.packages.importer import import_archive, import_package_file, inspect_package_file
+from lms.packages import PackageError, SafeArchive
+from lms.packages.importer import archive_limits, detect_content_type, import_archive
 from lms.packages.upload import (
     find_pending,
     format_size,
@@ -51,7 +51,7 @@ from lms.plugins import registry
 from lms.storage import get_store
 
 from . import approval
-from .file_type import ACCEPTED, SingleFileArchive, preview_kind
+from .file_type import ACCEPTED, FileContentType, SingleFileArchive, preview_kind
 from .forms import BrowseForm, MetadataForm, ReturnForm
 from .versions import restore_version
 from .visibility import can_preview, sees_unapproved, visible_condition
@@ -314,7 +314,9 @@ def new_version(id: int):
     except PackageError as error:
         return _refuse("library/new_version.html", error, 400, **context)
     try:
-        content_type, inspection = inspect_package_file(saved, filename=filename)
+        with _open_upload(saved, filename, material) as archive:
+            content_type = detect_content_type(archive)
+            inspection = content_type.inspect(archive)
     except PackageError as error:
         saved.unlink(missing_ok=True)
         return _refuse("library/new_version.html", error, 422, **context)
@@ -340,6 +342,13 @@ def new_version(id: int):
     if _wants_json():
         return jsonify(ok=True, report_url=report_url)
     return redirect(report_url, code=303)
+
+
+def _open_upload(path, filename: str, material: Material):
+    """The uploaded file as its material's content type reads it: one file, or a zip."""
+    if material.content_type == FileContentType.id:
+        return SingleFileArchive(path, filename)
+    return SafeArchive.open(path, archive_limits(), source_name=filename)
 
 
 def _pending_for(material: Material, token: str):
@@ -372,9 +381,10 @@ def new_version_report(id: int, token: str):
         return render_template("library/new_version_report.html", material=material,
                                pending=pending, report=pending.report), 400
     try:
-        import_package_file(pending.path, filename=pending.filename,
-                            department=material.department,
-                            author=current_user._get_current_object(), material=material, change_note=note[:2000])
+        with _open_upload(pending.path, pending.filename, material) as archive:
+            import_archive(archive, filename=pending.filename, department=material.department,
+                           author=current_user._get_current_object(), material=material,
+                           change_note=note[:2000])
     except PackageError as error:
         flash(error.message, "error")
         return redirect(url_for("library.new_version", id=id))

@@ -205,6 +205,5 @@ def test_a_deleted_material_cannot_be_acted_on(app, make_material, step, client,
     login("gv.toan")
     assert client.post(f"/library/materials/{material_id}/delete").status_code == 303
     assert client.get(f"/m/{material_id}").status_code == 404
-    with app.app_context():
-        with pytest.raises(ApprovalError):
-            approval.perform(db.session.get(Material, material_id), "submit", user("gv.toan"))
+    with app.app_context(), pytest.raises(ApprovalError):
+        approval.perform(db.session.get(Material, material_id), "submit", user("gv.toan"))
