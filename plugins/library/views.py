@@ -118,6 +118,7 @@ def _browse(department: Department | None):
         type_names=_type_names(), status_labels=_status_choices(),
         endpoint="library.department" if department else "library.index",
         endpoint_values={"code": department.code} if department else {},
+        link_values={**filters, **({"code": department.code} if department else {})},
         departments=departments)
 
 
