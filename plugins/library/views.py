@@ -533,8 +533,10 @@ def notifications():
 @login_required
 def read_notification(notification_id: int):
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
+    if notification is None:
         abort(404)
+    if notification.user_id != current_user.id:
+        abort(403)
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()

@@ -29,7 +29,7 @@ def test_inbox_badge_and_mark_read(app, client, login, demo):
     response = client.post(f"/notifications/{mine[0]}/read", data={"open": "1"})
     assert response.status_code == 303 and response.headers["Location"] == "/materials/1"
     assert ">1</span>" in client.get("/notifications").get_data(as_text=True)
-    assert client.post(f"/notifications/{other}/read").status_code == 404
+    assert client.post(f"/notifications/{other}/read").status_code == 403
     client.post("/notifications/read-all")
     with app.app_context():
         unread = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
