@@ -16,6 +16,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         migrate.configure(_plugin_migrations)
 
     db.init_app(app)
+    from .database import tune_sqlite
+
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
