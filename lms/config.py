@@ -4,7 +4,7 @@ import secrets
 from pathlib import Path
 
 #: Plugins that a plain installation loads. A deployment narrows or widens this with LMS_PLUGINS.
-DEFAULT_PLUGINS: tuple[str, ...] = ("library", "scorm", "targets", "xerte")
+DEFAULT_PLUGINS: tuple[str, ...] = ("library", "scorm", "search", "targets", "video", "xerte")
 
 
 class Defaults:
