@@ -145,25 +145,34 @@ class WhooshBackend(SearchBackend):
 
     # Reading -------------------------------------------------------------------------------
     def _searcher(self):
-        """This thread's searcher: reopened when a rebuild swapped directories, refreshed
-        (cheap) otherwise; opening one costs tens of milliseconds, refreshing almost nothing."""
+        """This thread's searcher, kept between requests (opening one costs tens of milliseconds):
+        reopened when a rebuild swapped directories or the indexer committed since."""
         cache = self.swap.per_thread()
         path = self.swap.current()
         if path is None:
             raise IndexUnavailable("no index")
         try:
             if getattr(cache, "path", None) != path:
-                if getattr(cache, "searcher", None) is not None:
-                    cache.searcher.close()
-                cache.searcher = whoosh_index.open_dir(str(path)).searcher()
+                self._close(cache)
+                cache.index = whoosh_index.open_dir(str(path))
+                cache.searcher = cache.index.searcher()
                 cache.path = path
-            else:
-                cache.searcher = cache.searcher.refresh()
+            elif not cache.searcher.up_to_date():
+                # Not Searcher.refresh(): reusing the unchanged segments' readers kept
+                # documents deleted by an update visible, so the updated one showed twice.
+                self._close(cache)
+                cache.searcher = cache.index.searcher()
         except Exception as exc:
             cache.path = cache.searcher = None
             log.warning("search index at %s unusable: %s", path, exc)
             raise IndexUnavailable(str(exc)) from exc
         return cache.searcher
+
+    @staticmethod
+    def _close(cache) -> None:
+        if getattr(cache, "searcher", None) is not None:
+            cache.searcher.close()
+            cache.searcher = None
 
     def search(self, request: SearchRequest) -> SearchPage:
         searcher = self._searcher()
