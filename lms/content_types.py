@@ -80,6 +80,12 @@ class ContentType(ABC):
         """Return the visible text inside the material, for search."""
         return ""
 
+    def detect_file(self, path, filename: str) -> bool:
+        """Return True when this type takes `path`, an upload that is not a zip, as it is
+        (a single video file). The importer then hands `inspect`/`import_package` a
+        `lms.packages.single_file.SingleFileArchive` holding just that file."""
+        return False
+
 
 class ContentTypeRegistry:
     def __init__(self) -> None:
@@ -100,6 +106,11 @@ class ContentTypeRegistry:
 
     def __len__(self) -> int:
         return len(self._types)
+
+    def detect_file(self, path, filename: str) -> ContentType | None:
+        """The first type (by priority, like `detect`) that takes a non-zip file as it is."""
+        ordered = sorted(self._types.values(), key=lambda t: -t.priority)
+        return next((t for t in ordered if t.detect_file(path, filename)), None)
 
     def detect(self, archive) -> ContentType | None:
         """The first type that recognises `archive`: highest `priority` first, then in

@@ -19,6 +19,7 @@ from ..plugins import registry
 from ..storage import get_store, referenced_digests
 from .archive import ArchiveLimits, SafeArchive
 from .errors import PackageError
+from .single_file import SingleFileArchive
 
 
 def archive_limits() -> ArchiveLimits:
@@ -31,7 +32,8 @@ def supported_types() -> list[ContentType]:
 
 
 def detect_content_type(archive: SafeArchive) -> ContentType:
-    content_type = registry().content_types.detect(archive)
+    content_type = (getattr(archive, "detected_type", None)
+                    or registry().content_types.detect(archive))
     if content_type is None:
         names = ", ".join(str(t.name) for t in supported_types()) or _("chưa bật định dạng nào")
         raise PackageError(
@@ -51,9 +53,23 @@ def describe_problem(problem: Problem) -> str:
 def inspect_package_file(path: str | Path, *, filename: str,
                          limits: ArchiveLimits | None = None) -> tuple[ContentType, Inspection]:
     """Open, validate and inspect a package without importing it (for the upload report)."""
-    with SafeArchive.open(path, limits or archive_limits(), source_name=filename) as archive:
+    with open_package(path, filename, limits) as archive:
         content_type = detect_content_type(archive)
         return content_type, content_type.inspect(archive)
+
+
+def open_package(path: str | Path, filename: str, limits: ArchiveLimits | None = None):
+    """A validated zip (`SafeArchive`) or, for a file that is not a zip but that a content type
+    takes as it is (`ContentType.detect_file`, e.g. an MP4), a `SingleFileArchive`."""
+    try:
+        return SafeArchive.open(path, limits or archive_limits(), source_name=filename)
+    except PackageError as error:
+        if error.code != "not_zip":
+            raise
+        content_type = registry().content_types.detect_file(Path(path), filename)
+        if content_type is None:
+            raise
+        return SingleFileArchive(path, filename, content_type)
 
 
 def import_package_file(path: str | Path, *, filename: str, department, author, actor=None,
@@ -66,7 +82,7 @@ def import_package_file(path: str | Path, *, filename: str, department, author, 
     the package becomes a new draft version of that material instead (see `import_archive`).
     Raises `PackageError`; on any failure nothing is left in the database or the content store.
     """
-    with SafeArchive.open(path, limits or archive_limits(), source_name=filename) as archive:
+    with open_package(path, filename, limits) as archive:
         archive.progress = progress
         return import_archive(archive, filename=filename, department=department, author=author,
                               actor=actor, material=material, change_note=change_note)
