@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import Material
@@ -17,7 +18,7 @@ from lms.permissions import can_view_material
 
 from .content_origin import grant_for, shim_url
 from .content_type import package_for
-from .models import ScormPackage
+from .models import ScormPackage, ScormScoState
 from .runtime import open_attempt, runtime_urls
 
 bp = Blueprint("scorm", __name__, url_prefix="/scorm", template_folder="templates",
@@ -61,6 +62,7 @@ def play(material_id: int):
             entry.update(shim=shim_url(grant, sco.launch_href), **runtime_urls(attempt, sco))
         items.append(entry)
     modes = control_mode(launch.package)
+    launchable = [item for item in items if item["launchable"]]
     plugin_settings = _settings()
     config = {
         "version": launch.package.scorm_version,
@@ -72,6 +74,7 @@ def play(material_id: int):
         "keepaliveSeconds": plugin_settings["keepalive_seconds"],
         "keepaliveUrl": url_for("scorm_runtime.keepalive"),
         "attempt": attempt.id,
+        "start": start_index(attempt, [item["id"] for item in launchable]),
         "messages": {
             "offline": _("Mất kết nối mạng. Tiến độ được giữ trên máy và sẽ gửi lại khi có mạng."),
             "expired": _("Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại trong thẻ khác rồi "
@@ -83,6 +86,22 @@ def play(material_id: int):
     return render_template("scorm/player.html", material=material, attempt=attempt,
                            mode=launch.mode, items=items, config=config, grant=grant,
                            scorm_version=launch.package.scorm_version)
+
+
+def start_index(attempt, sco_ids: list[int]) -> int:
+    """Where a returning learner picks up: the SCO used last, unless it is completed, in which
+    case the first SCO not yet completed."""
+    states = {row.sco_id: row for row in db.session.scalars(
+        select(ScormScoState).where(ScormScoState.attempt_id == attempt.id))}
+    if not states or not sco_ids:
+        return 0
+    latest = max(states.values(), key=lambda row: row.updated_at)
+    if latest.sco_id in sco_ids and latest.completion != "completed":
+        return sco_ids.index(latest.sco_id)
+    for index, sco_id in enumerate(sco_ids):
+        if sco_id not in states or states[sco_id].completion != "completed":
+            return index
+    return 0
 
 
 def _settings() -> dict:

@@ -108,3 +108,15 @@ def test_every_real_package_imports_and_launches(app, client, login, demo, share
         titles = [item["title"] for item in config["items"] if item["launchable"]]
         assert titles == expected, path.name
         assert all(item["shim"] for item in config["items"] if item["launchable"]), path.name
+
+
+def test_a_returning_learner_starts_at_the_first_unfinished_sco(client, login, scorm_package):
+    material_id = scorm_package("1.2", ("A", "B", "C"))
+    login("hs.6a1.01")
+    config = player_config(client, material_id)
+    assert config["start"] == 0
+    first = config["items"][0]
+    session = client.get(first["state"]).get_json()["session"]
+    client.post(f"{first['commit']}?session={session}",
+                json={"cmi": {"core": {"lesson_status": "completed"}}, "commitSequence": 1})
+    assert player_config(client, material_id)["start"] == 1

@@ -165,5 +165,5 @@
   }
   setInterval(keepalive, config.keepaliveSeconds * 1000);
 
-  if (items.length) { launch(0); }
+  if (items.length) { launch(Math.min(config.start || 0, items.length - 1)); }
 })();
