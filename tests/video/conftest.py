@@ -95,9 +95,38 @@ def set_document(app, material_id: int, questions: list, settings: dict | None =
         db.session.commit()
 
 
-@pytest.fixture
-def video_file(tmp_path):
-    def make(name: str = "bai-giang.mp4", **options) -> Path:
-        return make_video(tmp_path / name, **options)
+@pytest.fixture(scope="session")
+def videos(tmp_path_factory):
+    """Test videos made once per run: {"faststart", "late_moov", "mpeg4"}."""
+    if not (shutil.which("ffmpeg") and shutil.which("ffprobe")):
+        pytest.skip("ffmpeg/ffprobe are not installed (apt-get install ffmpeg; `make test` "
+                    "installs it)")
+    folder = tmp_path_factory.mktemp("videos")
+    return {
+        "faststart": make_video(folder / "bai-giang.mp4", seconds=20, faststart=True),
+        "late_moov": make_video(folder / "quay-dien-thoai.mp4", seconds=4),
+        "mpeg4": make_video(folder / "may-quay-cu.mkv", seconds=2, codec="mpeg4",
+                            container="matroska"),
+    }
 
-    return make
+
+QUESTIONS = [
+    {"id": "q1", "type": "single", "time": 5, "title": "Câu 1", "body": "<p>2 + 2 = ?</p>",
+     "pause": True, "required": True, "seek_back": 2, "points": 2,
+     "feedback_correct": "<p>Giỏi lắm</p>", "feedback_wrong": "<p>Xem lại nhé</p>",
+     "options": [{"id": "a", "text": "3", "correct": False},
+                 {"id": "b", "text": "4", "correct": True}]},
+    {"id": "q2", "type": "fillblank", "time": 10, "title": "Câu 2",
+     "body": "<p>Thủ đô của Việt Nam là *Hà Nội/Ha Noi*.</p>", "pause": True, "points": 1},
+    {"id": "q3", "type": "text", "time": 12, "title": "Câu 3", "body": "<p>Vì sao?</p>",
+     "points": 2},
+    {"id": "info1", "type": "info", "time": 1, "title": "Giới thiệu", "body": "<p>Chào</p>"},
+]
+
+
+@pytest.fixture
+def lesson(app, demo, videos):
+    """An approved interactive video (20 s, faststart) with QUESTIONS; returns its material id."""
+    material_id = import_file(app, videos["faststart"])
+    set_document(app, material_id, QUESTIONS)
+    return material_id
