@@ -54,7 +54,11 @@ browser:
 run: install
 	@$(FLASK) lms seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	@# Background workers run beside the web server and stop with it; the search indexer is the
+	@# only process that writes the search index (web workers only read it).
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	  $(FLASK) lms search-sync & \
+	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
 test: dev-install browser
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 
 from lms.extensions import db
 
-from .backends import IndexUnavailable, SearchBackend  # noqa: F401 (re-exported for cli)
+from .backends import IndexUnavailable, SearchBackend
 from .documents import all_documents, documents_for, indexable_count
 from .models import SearchOutbox
 from .outbox import queue

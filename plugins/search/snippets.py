@@ -27,7 +27,6 @@ def highlight(text: str, folded_terms: set[str], *, window: int = WINDOW) -> Mar
         start_word = max(0, min(best - 3, len(found) - window))
     end_word = min(len(found), start_word + window)
     begin = found[start_word][1]
-    end = found[end_word - 1][2]
     marked = set(hits)
     parts: list[str] = ["… " if start_word > 0 else ""]
     cursor = begin

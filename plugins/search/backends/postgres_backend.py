@@ -24,13 +24,13 @@ FOLDED = "lms_search_folded"
 WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 
 _VECTOR = (
-    "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('{f}', :title), 'A')"
+    f"setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('{FOLDED}', :title), 'A')"
     " || setweight(to_tsvector('simple', :keywords), 'A')"
-    " || setweight(to_tsvector('{f}', :keywords), 'A')"
+    f" || setweight(to_tsvector('{FOLDED}', :keywords), 'A')"
     " || setweight(to_tsvector('simple', :description), 'B')"
-    " || setweight(to_tsvector('{f}', :description), 'B')"
-    " || setweight(to_tsvector('{f}', :meta), 'C') || setweight(to_tsvector('{f}', :body), 'D')"
-).format(f=FOLDED)
+    f" || setweight(to_tsvector('{FOLDED}', :description), 'B')"
+    f" || setweight(to_tsvector('{FOLDED}', :meta), 'C') || setweight(to_tsvector('{FOLDED}', :body), 'D')"
+)
 _INSERT = text(
     "INSERT INTO search_pg_document (material_id, stamp, department, subject, grade, type, year,"
     " status, approved, author_ids, created, document) VALUES (:id, :stamp, :department,"

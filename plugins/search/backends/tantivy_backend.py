@@ -12,8 +12,18 @@ from tantivy import Occur, Order, Query
 
 from ..analyzer import accented_tokens, folded_tokens
 from ..documents import SearchDocument
-from ..query import (ACCENT_BOOST, ACCENTED_FIELDS, FACETS, FIELD_BOOSTS, PHRASE_BOOST, Hit,
-                     Scope, SearchPage, SearchRequest, Word)
+from ..query import (
+    ACCENT_BOOST,
+    ACCENTED_FIELDS,
+    FACETS,
+    FIELD_BOOSTS,
+    PHRASE_BOOST,
+    Hit,
+    Scope,
+    SearchPage,
+    SearchRequest,
+    Word,
+)
 from .base import DirectorySwap, IndexUnavailable, Progress, SearchBackend
 
 HEAP_BYTES = 64 * 1024 * 1024

@@ -11,8 +11,18 @@ from whoosh.query import And, AndMaybe, Every, Not, Or, Phrase, Query, Term
 
 from ..analyzer import accented_analyzer, folded_analyzer
 from ..documents import SearchDocument
-from ..query import (ACCENT_BOOST, ACCENTED_FIELDS, FACETS, FIELD_BOOSTS, PHRASE_BOOST, Hit,
-                     Scope, SearchPage, SearchRequest, Word)
+from ..query import (
+    ACCENT_BOOST,
+    ACCENTED_FIELDS,
+    FACETS,
+    FIELD_BOOSTS,
+    PHRASE_BOOST,
+    Hit,
+    Scope,
+    SearchPage,
+    SearchRequest,
+    Word,
+)
 from .base import DirectorySwap, IndexUnavailable, Progress, SearchBackend
 
 log = logging.getLogger(__name__)
