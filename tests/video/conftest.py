@@ -65,13 +65,13 @@ def player_config(client, material_id: int) -> dict:
     return json.loads(found.group(1))
 
 
-def lesson_of(app, material_id: int):
+def lesson_of(app, material_id: int, *, latest: bool = False):
     from lms.models import Material
     from plugins.video.content_type import lesson_for
 
     with app.app_context():
         material = db.session.get(Material, material_id)
-        lesson = lesson_for(material)
+        lesson = lesson_for(material, latest=latest)
         db.session.expunge(lesson)
         return lesson
 
