@@ -136,8 +136,12 @@ def _checked_grant(token: str) -> ContentGrant:
     return grant
 
 
-def _framing_headers(response, grant: ContentGrant):
-    response.headers["Content-Security-Policy"] = f"frame-ancestors {grant.lms_origin}"
+def _framing_headers(response, grant: ContentGrant, *, inside_shim: bool = False):
+    """Only the LMS page may frame content. A browser checks frame-ancestors against EVERY
+    ancestor, and a package file sits in the shim (this origin) inside the LMS page, so files
+    shown in the shim's frame must allow 'self' too, or the browser refuses to show them."""
+    ancestors = f"'self' {grant.lms_origin}" if inside_shim else grant.lms_origin
+    response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers.pop("X-Frame-Options", None)
@@ -188,7 +192,7 @@ def package_file(token: str, path: str):
     response = serve_blob(get_store(), row.digest, filename=row.path)
     # The token is in the URL, so shared caches must not keep a copy for someone else.
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    return _framing_headers(response, grant)
+    return _framing_headers(response, grant, inside_shim=True)
 
 
 def serve_from_content_host(app, blueprint: str, path_prefix: str) -> None:

@@ -32,7 +32,7 @@ def test_package_files_are_served_on_the_content_origin_only(client, login, scor
     response = fetch(client, f"/scorm/content/{token}/sco1.html")
     assert response.status_code == 200
     assert "Nội dung bài Bài 1" in response.get_data(as_text=True)
-    assert response.headers["Content-Security-Policy"] == "frame-ancestors http://localhost"
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self' http://localhost"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.mimetype == "text/html"
     # on the LMS origin, where the session cookie travels, the same URL is refused
