@@ -253,9 +253,9 @@ def wait_for_server(page, app, material_id: int, check) -> dict:
     raise AssertionError(f"the server never got the expected data; it has {state}")
 
 
-@pytest.mark.parametrize("version", ["1.2", "2004"])
+@pytest.mark.parametrize("version, leave", [("1.2", "navigate"), ("2004", "close")])
 def test_a_student_answers_leaves_and_resumes_then_the_teacher_sees_the_result(
-        app, live_server, page, login_as, screenshot, tmp_path, version):
+        app, live_server, page, login_as, screenshot, tmp_path, version, leave):
     material_id = import_approved(app, quiz_package(tmp_path / f"quiz-{version}.zip", version))
     title = f"Phân số {version}"
     login_as(page, "hs.6a1.01")
@@ -267,10 +267,14 @@ def test_a_student_answers_leaves_and_resumes_then_the_teacher_sees_the_result(
     frame.get_by_role("button", name="Nộp câu 1").click()
     expect(frame.locator("#location")).to_have_text("cau-2")
     wait_for_server(page, app, material_id, lambda s: s.get("location") == "cau-2")
-    # Typed after the last Commit: only the beacon sent when the tab closes can save it.
+    # Typed after the last Commit: only the beacon sent when the page goes away can save it.
     frame.get_by_label("Ghi chú").fill("xem lại câu 2")
     frame.get_by_label("Ghi chú").press("Tab")
-    page.close(run_before_unload=True)
+    expect(frame.locator("#suspend")).to_contain_text("xem lại câu 2")
+    if leave == "close":
+        page.close(run_before_unload=True)  # pagehide, as when the learner closes the tab
+    else:
+        page.goto("/")  # the learner follows a link of the LMS
     wait_for_server(page.context.new_page(), app, material_id,
                     lambda s: "xem lại câu 2" in (s.get("suspend_data") or ""))
 
@@ -300,3 +304,92 @@ def test_a_student_answers_leaves_and_resumes_then_the_teacher_sees_the_result(
         screenshot(report, f"scorm-{version}-report")
     finally:
         teacher.close()
+
+
+LESSONS = ["Bài 1: Phân số", "Bài 2: Số thập phân", "Bài 3: Tỉ số phần trăm"]
+
+
+def test_a_multi_sco_package_is_navigated_by_its_toc_and_previous_next(
+        app, live_server, page, login_as, screenshot, tmp_path):
+    material_id = import_approved(app, lessons_package(tmp_path / "bai.zip", LESSONS))
+    login_as(page, "hs.6a1.01")
+    page.set_viewport_size(PHONE)
+    page.goto(f"/scorm/play/{material_id}")
+    toc = page.get_by_role("navigation", name="Mục lục bài học")
+    current = page.locator("#scorm-current")
+    previous = page.get_by_role("button", name="Bài trước")
+    following = page.get_by_role("button", name="Bài tiếp")
+
+    frame = sco_frame(page, LESSONS[0])
+    expect(frame.locator("#status")).to_have_text("đã ghi")
+    expect(current).to_have_text("1 / 3")
+    expect(previous).to_be_disabled()
+    expect(toc.get_by_role("button", name=LESSONS[0])).to_have_attribute("aria-current", "true")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (
+        "the player scrolls sideways on a phone")
+    screenshot(page, "scorm-player-toc-360")
+
+    toc.get_by_role("button", name=LESSONS[2]).click()
+    frame = sco_frame(page, LESSONS[2])
+    expect(frame.locator("#status")).to_have_text("đã ghi")
+    expect(current).to_have_text("3 / 3")
+    expect(following).to_be_disabled()
+    expect(toc.get_by_role("button", name=LESSONS[2])).to_have_attribute("aria-current", "true")
+    expect(toc.get_by_role("button", name=LESSONS[0])).to_have_attribute("aria-current", "false")
+
+    previous.click()
+    frame = sco_frame(page, LESSONS[1])
+    expect(frame.locator("#status")).to_have_text("đã ghi")
+    expect(current).to_have_text("2 / 3")
+    following.click()
+    sco_frame(page, LESSONS[2])
+    expect(current).to_have_text("3 / 3")
+    screenshot(page, "scorm-player-toc-360-last")
+
+    # Every SCO the learner opened reported itself completed, so the attempt is complete.
+    from lms.models import LearningAttempt
+
+    for _ in range(150):
+        with app.app_context():
+            attempt = db.session.scalar(sa.select(LearningAttempt).where(
+                LearningAttempt.material_id == material_id))
+            if attempt is not None and attempt.completion == "completed":
+                break
+        page.wait_for_timeout(100)
+    assert attempt.completion == "completed"
+
+
+def test_the_content_frame_can_neither_read_nor_act_as_the_lms(
+        app, live_server, page, login_as, tmp_path):
+    material_id = import_approved(app, quiz_package(tmp_path / "quiz.zip", "2004"))
+    # An IT admin: the account whose pages a hostile package would most like to read.
+    login_as(page, "admin")
+    frame = open_player(page, material_id, "Phân số 2004")
+    assert frame.url.startswith(live_server.localhost_url + "/scorm/content/")
+    lms_page = f"{live_server.url}/admin/users"
+    # The LMS really serves that page to this browser, so a 200 from the frame would be a leak.
+    assert page.evaluate("async (url) => (await fetch(url)).status", lms_page) == 200
+
+    reading_the_lms_page = frame.evaluate("""() => {
+        try { return "read: " + window.top.document.title; }
+        catch (error) { return error.name; } }""")
+    assert reading_the_lms_page == "SecurityError"
+    assert frame.evaluate("() => document.cookie") == ""
+
+    with_credentials = frame.evaluate("""async (url) => {
+        try {
+            const response = await fetch(url, {credentials: "include"});
+            return {status: response.status, body: await response.text()};
+        } catch (error) { return {error: error.name}; } }""", lms_page)
+    assert with_credentials == {"error": "TypeError"}, with_credentials  # blocked by CORS
+    opaque = frame.evaluate("""async (url) => {
+        const response = await fetch(url, {credentials: "include", mode: "no-cors"});
+        return {type: response.type, status: response.status,
+                body: (await response.text()).length}; }""", lms_page)
+    assert opaque == {"type": "opaque", "status": 0, "body": 0}
+
+    # And the session cookie would not go along anyway: SameSite=Lax keeps it off requests
+    # that another site (localhost is not 127.0.0.1) starts.
+    cookies = {cookie["name"]: cookie for cookie in page.context.cookies(live_server.url)}
+    assert cookies["session"]["sameSite"] == "Lax" and cookies["session"]["httpOnly"]
+    assert not page.context.cookies(live_server.localhost_url)
