@@ -7,9 +7,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install dev-install browser run test bench translations translations-update clean
+.PHONY: install dev-install browser ffmpeg run test bench translations translations-update clean
 
-install: $(VENV)/.installed node_modules/.installed translations
+install: $(VENV)/.installed node_modules/.installed translations ffmpeg
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,15 @@ browser:
 	  else echo "chromium is not installed (apt-get install chromium): browser tests will be skipped."; fi; \
 	fi
 
+# Debian's ffmpeg makes uploaded videos play on phones (faststart, transcoding; plugins/video).
+ffmpeg:
+	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null) \
+	      || echo "Could not install ffmpeg: video processing and its tests will be skipped."; \
+	  else echo "ffmpeg is not installed (apt-get install ffmpeg): video processing and its tests will be skipped."; fi; \
+	fi
+
 run: install
 	@$(FLASK) lms seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
@@ -58,9 +67,10 @@ run: install
 	@# only process that writes the search index (web workers only read it).
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	  $(FLASK) lms search-sync & \
+	  $(FLASK) lms video-worker & \
 	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
-test: dev-install browser
+test: dev-install browser ffmpeg
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install
