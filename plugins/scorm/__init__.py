@@ -28,9 +28,29 @@ class ScormPlugin(LMSPlugin):
     }
 
     def blueprints(self):
-        from . import content_origin, player, report, runtime
+        from . import attempt_settings, content_origin, player, report, runtime
 
-        return [player.bp, runtime.bp, content_origin.bp, report.bp]
+        return [player.bp, runtime.bp, content_origin.bp, report.bp, attempt_settings.bp]
+
+    def template_hooks(self):
+        return {"material-page": self._material_page}
+
+    def _material_page(self, material, **_context):
+        """Links to the students' report and the attempt settings, for those who may use them."""
+        from flask import render_template
+        from flask_login import current_user
+
+        from .attempt_settings import can_change_settings
+        from .report import can_see_report
+
+        if material.content_type != "scorm" or not current_user.is_authenticated:
+            return ""
+        can_report = can_see_report(current_user, material)
+        can_settings = can_change_settings(current_user, material)
+        if not (can_report or can_settings):
+            return ""
+        return render_template("scorm/_material_links.html", material=material,
+                               can_report=can_report, can_settings=can_settings)
 
     def content_types(self):
         from .content_type import ScormContentType

@@ -4,7 +4,6 @@ in the teacher's report; the content frame's isolation from the LMS."""
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 
-expect = pytest.importorskip("playwright.sync_api", reason="Playwright is missing").expect
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing")
+expect = sync_api.expect
 
 pytestmark = pytest.mark.plugins("scorm")
 
@@ -214,7 +214,7 @@ def sco_frame(page, title: str):
                 try:
                     if frame.locator("h1").inner_text(timeout=200) == title:
                         return frame
-                except Exception:  # noqa: BLE001 (a frame detached while navigating)
+                except sync_api.Error:  # the frame detached or navigated meanwhile
                     continue
         page.wait_for_timeout(100)
     raise AssertionError(f"no SCO frame shows {title!r}; frames: "
