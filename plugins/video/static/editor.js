@@ -16,6 +16,7 @@
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) {
       if (key === "text") node.textContent = attrs[key];
+      else if (key === "value") node.value = attrs[key] === null || attrs[key] === undefined ? "" : attrs[key];
       else if (key in node && typeof attrs[key] !== "string") node[key] = attrs[key];
       else node.setAttribute(key, attrs[key]);
     });
