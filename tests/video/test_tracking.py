@@ -149,3 +149,14 @@ def test_other_users_token_is_refused(app, client, login, student):
     assert response.status_code == 403
     client.post("/logout")
     assert answer(client, student, 1, "q1", {"option": "b"}).status_code == 401
+
+
+def test_an_approved_video_counts_toward_the_target(app, lesson):
+    from lms.models import Material, SchoolYear
+    from lms.models.base import utcnow
+    from plugins.targets.counting import department_counts
+
+    with app.app_context():
+        material = db.session.get(Material, lesson)
+        counts = department_counts(SchoolYear.current(), utcnow())
+        assert counts.get(material.department_id) == (1, 0)  # (approved, pending)
