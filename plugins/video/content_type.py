@@ -165,13 +165,14 @@ class VideoContentType(ContentType):
             inspection=_inspection_json(inspection), extracted_text=lesson_text(lesson))
         lesson.version = version
         db.session.add_all([material, version, lesson])
-        db.session.flush()
-        material.live_version = version
+        db.session.flush()  # live_version stays empty: only an approval sets it
         return material
 
     # Playing ---------------------------------------------------------------------------------
-    def launch(self, material, user):
-        return redirect(url_for("video.play", material_id=material.id))
+    def launch(self, material, user, version=None):
+        """The player; with `version`, that version (a preview) instead of the live one."""
+        extra = {"version": version.id} if version is not None else {}
+        return redirect(url_for("video.play", material_id=material.id, **extra))
 
     def record(self, attempt, payload: dict) -> None:
         from .tracking import record_progress
@@ -320,9 +321,10 @@ def _inspection_json(inspection: Inspection) -> dict:
 
 
 def lesson_for(material, *, latest: bool = False) -> VideoLesson | None:
-    """The lesson of the material's live version (or, with `latest`, its newest version)."""
-    version = (material.latest_version if latest else None) or material.live_version \
-        or material.latest_version
+    """The lesson of the material's live version (or, with `latest` or when no version was
+    approved yet, its newest version)."""
+    live = material.live_version if material.approved_at is not None else None
+    version = (material.latest_version if latest else None) or live or material.latest_version
     if version is None:
         return None
     return db.session.scalar(select(VideoLesson).where(VideoLesson.version_id == version.id))

@@ -10,18 +10,18 @@ signed content-origin URLs would have to re-authorise for every byte range.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from content_store.serving import serve_blob
 from lms.extensions import db
-from lms.models import Material
-from lms.permissions import can_view_material
+from lms.models import Material, MaterialVersion
+from lms.permissions import can_view_version, material_or_abort, version_to_play
 from lms.storage import get_store
 
 from . import lesson_model
-from .content_type import lesson_for
 from .models import VideoLesson
 from .tracking import attempt_token, latest_answers, open_attempt
 
@@ -34,19 +34,14 @@ _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"
 
 
 def visible_material(material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None or material.deleted_at is not None or material.content_type != "video":
+    material = material_or_abort(material_id)
+    if material.content_type != "video":
         abort(404)
-    if not can_view_material(current_user, material):
-        abort(403)
     return material
 
 
-def _lesson_or_404(material: Material, latest: bool = False) -> VideoLesson:
-    lesson = lesson_for(material, latest=latest)
-    if lesson is None:
-        abort(404)
-    return lesson
+def lesson_of_version(version_id: int) -> VideoLesson | None:
+    return db.session.scalar(select(VideoLesson).where(VideoLesson.version_id == version_id))
 
 
 def _may_preview_latest(material: Material) -> bool:
@@ -58,8 +53,21 @@ def _may_preview_latest(material: Material) -> bool:
 @bp.route("/<int:material_id>/play")
 @login_required
 def play(material_id: int):
+    """Play the live version, or with `?version=<id>` a version under approval (a preview for
+    those `version_to_play` allows); the attempt is tied to the version it plays."""
     material = visible_material(material_id)
-    lesson = _lesson_or_404(material, latest=_may_preview_latest(material))
+    requested = request.args.get("version", type=int)
+    version = None
+    if requested is not None:
+        version = db.session.get(MaterialVersion, requested)
+        if version is None or version.material_id != material.id:
+            abort(404)
+    version = version_to_play(current_user, material, version)
+    if version is None:
+        abort(403)
+    lesson = lesson_of_version(version.id)
+    if lesson is None:
+        abort(404)
     if not lesson.playable:
         return render_template("video/waiting.html", material=material, lesson=lesson,
                                can_edit=_may_preview_latest(material))
@@ -150,8 +158,8 @@ def media(material_id: int, lesson_id: int, kind: str, digest: str, name: str):
     lesson = db.session.get(VideoLesson, lesson_id)
     if lesson is None or lesson.version.material_id != material.id:
         abort(404)
-    if lesson.version_id != material.live_version_id and not _may_preview_latest(material):
-        abort(404)  # other versions are for their authors only
+    if not can_view_version(current_user, material, lesson.version):
+        abort(403)  # versions under review are for their authors and reviewers only
     if kind == "video" and digest in (lesson.playable_digest, lesson.original_digest):
         mimetype = lesson.playable_mime if digest == lesson.playable_digest else None
         response = serve_blob(get_store(), digest, filename=lesson.original_filename or name,

@@ -50,6 +50,7 @@ def import_file(app, path: Path, *, author: str = "gv.toan", approve: bool = Tru
         if approve:
             material = db.session.get(Material, material.id)
             material.status = "approved"
+            material.live_version = material.latest_version
             material.live_version.status = "approved"
             material.approved_at = material.created_at
             db.session.commit()
