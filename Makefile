@@ -70,8 +70,10 @@ run: install
 	  $(FLASK) lms video-worker & \
 	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
+# Two workers by default (the CI machine has 2 cores); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: dev-install browser ffmpeg
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks

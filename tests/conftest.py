@@ -25,12 +25,33 @@ ALL_PLUGINS = tuple(sorted(discover()))
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 
+_worker_urls: dict[str, str] = {}
+
 
 def _pg_url() -> str:
+    """The PostgreSQL URL for this test process.
+
+    Under pytest-xdist each worker gets a database of its own (`<name>_gw0`, ...), created on
+    first use, because tests truncate tables between them.
+    """
     url = PG_URL
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    if worker not in _worker_urls:
+        base = sa.make_url(url)
+        name = f"{base.database}_{worker}"
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": name}).scalar()
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        _worker_urls[worker] = base.set(database=name).render_as_string(hide_password=False)
+    return _worker_urls[worker]
 
 
 def _migrate(uri: str, data_dir: Path) -> None:
