@@ -17,6 +17,7 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Không có quyền truy cập"), _("Tài khoản của bạn không được phép xem trang này.")),
         404: (_("Không tìm thấy trang"), _("Trang bạn tìm không tồn tại hoặc đã bị xóa.")),
         405: (_("Thao tác không được hỗ trợ"), _("Trang này không nhận thao tác đó.")),
+        410: (_("Nội dung đã bị xóa"), _("Nội dung này đã bị xóa và không còn xem được.")),
         413: (_("Tệp quá lớn"), _("Tệp tải lên vượt quá giới hạn %(limit)s MB.")),
         429: (_("Quá nhiều lần thử"), _("Bạn đã thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại.")),
         500: (_("Lỗi hệ thống"), _("Đã có lỗi xảy ra. Tổ CNTT đã được ghi nhận; vui lòng thử lại sau.")),

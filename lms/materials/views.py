@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..errors import render_error
 from ..extensions import db
-from ..models import Department, Material
+from ..models import Department
 from ..packages import PackageError
 from ..packages.importer import describe_problem, import_package_file, inspect_package_file
 from ..packages.upload import (
@@ -20,7 +20,7 @@ from ..packages.upload import (
     save_upload,
     too_large_message,
 )
-from ..permissions import can_view_material, roles_required
+from ..permissions import material_or_abort, roles_required, version_to_play
 from ..plugins import registry
 from . import UPLOADER_ROLES, permanent_link
 
@@ -38,20 +38,11 @@ def _status_labels() -> dict[str, str]:
     }
 
 
-def _visible_material(material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None or material.deleted_at is not None:
-        abort(404)
-    if not can_view_material(current_user, material):
-        abort(403)
-    return material
-
-
 @bp.route("/m/<int:id>")
 @login_required
 def permalink(id: int):
     """The permanent link: plays the material's live version with its content type."""
-    material = _visible_material(id)
+    material = material_or_abort(id)
     try:
         content_type = registry().content_types.get(material.content_type)
     except KeyError:
@@ -62,8 +53,8 @@ def permalink(id: int):
 @bp.route("/materials/<int:id>")
 @login_required
 def detail(id: int):
-    material = _visible_material(id)
-    version = material.live_version or material.latest_version
+    material = material_or_abort(id)
+    version = version_to_play(current_user, material)
     try:
         type_name = registry().content_types.get(material.content_type).name
     except KeyError:

@@ -26,6 +26,7 @@ from lms.models import (
     notify,
 )
 from lms.models.base import utcnow
+from lms.permissions import authored_by
 
 from .models import ApprovalStep
 
@@ -151,13 +152,6 @@ def available_actions(user, material: Material) -> list[str]:
 
 
 # The queue ("Chờ tôi duyệt") -------------------------------------------------------------------
-def _authored_by(user_id) -> object:
-    """SQL: the material is written (uploaded or co-authored) by `user_id` (a value or column)."""
-    return or_(Material.author_id == user_id,
-               exists().where(MaterialAuthor.material_id == Material.id,
-                              MaterialAuthor.user_id == user_id))
-
-
 def _head_authored() -> object:
     head = select(DepartmentMembership.user_id).where(
         DepartmentMembership.department_id == Material.department_id,
@@ -184,7 +178,7 @@ def waiting_condition(user):
                          and_(Material.status == SUBMITTED, _head_authored())))
     if not parts:
         return false()
-    return and_(Material.deleted_at.is_(None), or_(*parts), ~_authored_by(user.id))
+    return and_(Material.deleted_at.is_(None), or_(*parts), ~authored_by(user.id))
 
 
 def waiting_count(user) -> int:

@@ -46,7 +46,15 @@ from lms.packages.upload import (
     save_upload,
     too_large_message,
 )
-from lms.permissions import can_view_material, roles_required
+from lms.permissions import (
+    authored_by,
+    can_view_version,
+    material_or_abort,
+    material_visibility,
+    roles_required,
+    sees_pending_work,
+    version_to_play,
+)
 from lms.plugins import registry
 from lms.storage import get_store
 
@@ -54,20 +62,10 @@ from . import approval
 from .file_type import ACCEPTED, FileContentType, SingleFileArchive, preview_kind
 from .forms import BrowseForm, MetadataForm, ReturnForm
 from .versions import restore_version
-from .visibility import can_preview, sees_unapproved, visible_condition
 
 bp = Blueprint("library", __name__, template_folder="templates")
 
 TEACHING_ROLES = (Role.TEACHER.value, Role.DEPARTMENT_HEAD.value, Role.DEPUTY_HEAD.value)
-
-
-def _material_or_404(material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None or material.deleted_at is not None:
-        abort(404)
-    if not can_view_material(current_user, material):
-        abort(403)
-    return material
 
 
 def _type_names() -> dict[str, str]:
@@ -83,7 +81,7 @@ def _browse(department: Department | None):
         subjects = [s for s in subjects if s.department_id == department.id]
     authors = list(db.session.scalars(
         select(User).where(User.id.in_(select(Material.author_id).where(
-            visible_condition(current_user)))).order_by(User.sort_key)))
+            material_visibility(current_user)))).order_by(User.sort_key)))
     form.fill_choices(
         departments=departments, subjects=subjects,
         grades=list(db.session.scalars(select(GradeLevel).order_by(GradeLevel.number))),
@@ -91,7 +89,7 @@ def _browse(department: Department | None):
         authors=authors,
         years=list(db.session.scalars(select(SchoolYear).order_by(SchoolYear.start_date.desc()))))
     filters = form.active_filters()
-    query = (select(Material).where(visible_condition(current_user))
+    query = (select(Material).where(material_visibility(current_user))
              .options(selectinload(Material.author), selectinload(Material.department),
                       selectinload(Material.subject), selectinload(Material.grade_level))
              .order_by(Material.created_at.desc(), Material.id.desc()))
@@ -109,7 +107,7 @@ def _browse(department: Department | None):
     if filters.get("status"):
         query = query.where(Material.status == filters["status"])
     if filters.get("author"):
-        query = query.where(approval._authored_by(filters["author"]))
+        query = query.where(authored_by(filters["author"]))
     if filters.get("year"):
         query = query.where(Material.school_year_id == filters["year"])
     page = db.paginate(query, per_page=current_app.config["LMS_PAGE_SIZE"], error_out=False)
@@ -162,7 +160,7 @@ def waiting():
           methods=["POST"])
 @login_required
 def act(id: int, action: str):
-    material = _material_or_404(id)
+    material = material_or_abort(id)
     comment = request.form.get("comment", "")
     if action == "return":
         form = ReturnForm()
@@ -187,7 +185,7 @@ def act(id: int, action: str):
 @login_required
 def delete(id: int):
     """Soft delete: the author while never approved, or the board at any time."""
-    material = _material_or_404(id)
+    material = material_or_abort(id)
     is_author = current_user.id in approval.author_ids(material)
     if not (current_user.is_board or (is_author and material.approved_at is None)):
         abort(403)
@@ -215,7 +213,7 @@ def _teachers() -> list[User]:
 @bp.route("/library/materials/<int:id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(id: int):
-    material = _material_or_404(id)
+    material = material_or_abort(id)
     if not _may_edit(material):
         abort(403)
     form = MetadataForm(obj=None if request.method == "POST" else material)
@@ -294,7 +292,7 @@ def _refuse(template: str, error: PackageError, status: int, **context):
 @login_required
 def new_version(id: int):
     """“Cập nhật phiên bản mới”: upload (with the progress bar), then a report to confirm."""
-    material = _material_or_404(id)
+    material = material_or_abort(id)
     _author_only(material)
     context = {"material": material}
     if request.method == "GET":
@@ -362,7 +360,7 @@ def _pending_for(material: Material, token: str):
 @bp.route("/library/materials/<int:id>/new-version/<token>", methods=["GET", "POST"])
 @login_required
 def new_version_report(id: int, token: str):
-    material = _material_or_404(id)
+    material = material_or_abort(id)
     _author_only(material)
     pending = _pending_for(material, token)
     if request.method == "GET":
@@ -402,7 +400,7 @@ def new_version_report(id: int, token: str):
 @bp.route("/library/materials/<int:id>/versions/<int:version_id>/restore", methods=["POST"])
 @login_required
 def restore(id: int, version_id: int):
-    material = _material_or_404(id)
+    material = material_or_abort(id)
     _author_only(material)
     old = db.session.get(MaterialVersion, version_id)
     if old is None or old.material_id != material.id:
@@ -417,14 +415,14 @@ def restore(id: int, version_id: int):
 @login_required
 def preview(id: int, version_id: int):
     """Open one version: the live one through the permanent link, others as a staff preview."""
-    material = _material_or_404(id)
+    material = material_or_abort(id)
     version = db.session.get(MaterialVersion, version_id)
     if version is None or version.material_id != material.id:
         abort(404)
-    if not can_preview(current_user, material, version):
+    if version_to_play(current_user, material, version) is None:
         abort(403)
     content_type = registry().content_types.get(version.content_type)
-    if version.id == (material.live_version_id or material.latest_version.id):
+    if version is version_to_play(current_user, material):  # what the permanent link plays
         return content_type.launch(material, current_user)
     try:
         return content_type.launch(material, current_user, version=version)
@@ -487,11 +485,11 @@ def upload_file():
 
 
 def _file_version(material_id: int, version_id: int) -> tuple[Material, MaterialVersion]:
-    material = _material_or_404(material_id)
+    material = material_or_abort(material_id)
     version = db.session.get(MaterialVersion, version_id)
     if version is None or version.material_id != material.id or version.content_type != "file":
         abort(404)
-    if not can_preview(current_user, material, version):
+    if not can_view_version(current_user, material, version):
         abort(403)
     return material, version
 
@@ -566,7 +564,7 @@ def material_panel(material: Material) -> str:
     """The material page's library part: metadata, approval buttons, versions and timeline."""
     if not current_user.is_authenticated:
         return ""
-    staff_view = sees_unapproved(current_user, material)
+    staff_view = sees_pending_work(current_user, material)
     return render_template(
         "library/_material_panel.html", material=material, staff_view=staff_view,
         actions=approval.available_actions(current_user, material),

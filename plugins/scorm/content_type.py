@@ -86,15 +86,16 @@ class ScormContentType(ContentType):
         package.files = [ScormFile(path=name, digest=blob.digest, size=blob.size)
                          for name, blob in blobs.items()]
         db.session.add(package)
-        db.session.flush()
-        material.live_version = version
+        db.session.flush()  # live_version stays empty: only an approval sets it
         return material
 
     # Playing ---------------------------------------------------------------------------------
-    def launch(self, material, user):
+    def launch(self, material, user, version=None):
+        """The player; with `version`, that version (a preview) instead of the live one."""
         from flask import redirect, url_for
 
-        return redirect(url_for("scorm.play", material_id=material.id))
+        extra = {"version": version.id} if version is not None else {}
+        return redirect(url_for("scorm.play", material_id=material.id, **extra))
 
     def record(self, attempt, payload: dict) -> None:
         from .runtime import apply_commit_payload

@@ -7,19 +7,18 @@ page of `content_origin`, whose `CrossFrameAPI` objects the SCO finds as `API` /
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import Material
-from lms.permissions import can_view_material
+from lms.models import MaterialVersion
+from lms.permissions import material_or_abort, version_to_play
 
 from .content_origin import grant_for, shim_url
-from .content_type import package_for
 from .models import ScormPackage, ScormScoState
-from .runtime import open_attempt, runtime_urls
+from .runtime import open_attempt, package_of_version, runtime_urls
 
 bp = Blueprint("scorm", __name__, url_prefix="/scorm", template_folder="templates",
                static_folder="static")
@@ -40,15 +39,22 @@ def control_mode(package: ScormPackage) -> dict[str, bool]:
 @bp.route("/play/<int:material_id>")
 @login_required
 def play(material_id: int):
-    material = db.session.get(Material, material_id)
-    if material is None or material.deleted_at is not None:
-        abort(404)
-    if not can_view_material(current_user, material):
+    """Play the live version, or with `?version=<id>` a version under approval (a preview for
+    those `version_to_play` allows); the attempt stays tied to the version it plays."""
+    material = material_or_abort(material_id)
+    requested = request.args.get("version", type=int)
+    version = None
+    if requested is not None:
+        version = db.session.get(MaterialVersion, requested)
+        if version is None or version.material_id != material.id:
+            abort(404)
+    version = version_to_play(current_user, material, version)
+    if version is None:
         abort(403)
-    package = package_for(material)
+    package = package_of_version(version.id)
     if package is None:
         abort(404)
-    launch = open_attempt(material, current_user, package)
+    launch = open_attempt(material, current_user, package, pinned=requested is not None)
     attempt = launch.attempt
     if (attempt.details or {}).get("mode") != launch.mode:
         attempt.details = {**(attempt.details or {}), "mode": launch.mode}

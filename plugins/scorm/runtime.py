@@ -71,17 +71,22 @@ def package_of_version(version_id: int) -> ScormPackage | None:
     return db.session.scalar(select(ScormPackage).where(ScormPackage.version_id == version_id))
 
 
-def open_attempt(material, user, package: ScormPackage) -> Launch:
+def open_attempt(material, user, package: ScormPackage, *, pinned: bool = False) -> Launch:
     """The attempt a launch continues or starts, following the package's new-attempt policy.
 
     An unfinished attempt is resumed (on the version it started with, so no work is lost when
     the material gets a new version); a finished one is followed by a new attempt on the live
     version when the policy and the attempt limit allow it, else reopened in `whatmode`.
+    With `pinned` (a preview of a chosen version) only attempts on `package`'s version count;
+    without it, attempts on versions never approved (earlier previews) are left alone.
     """
-    attempts = list(db.session.scalars(
+    every = list(db.session.scalars(
         select(LearningAttempt)
         .where(LearningAttempt.user_id == user.id, LearningAttempt.material_id == material.id)
         .order_by(LearningAttempt.number)))
+    number = every[-1].number + 1 if every else 1
+    attempts = [a for a in every if a.version_id == package.version_id
+                or (not pinned and a.version.approved_at is not None)]
     latest = attempts[-1] if attempts else None
     policy = package.attempt_policy
     max_attempts = package.max_attempts or None
@@ -94,8 +99,7 @@ def open_attempt(material, user, package: ScormPackage) -> Launch:
         if not grading.may_start_new_attempt(attempts, policy, max_attempts):
             return Launch(latest, latest_package, package.whatmode)
     attempt = LearningAttempt(user_id=user.id, material_id=material.id,
-                              version_id=package.version_id,
-                              number=(latest.number + 1) if latest else 1)
+                              version_id=package.version_id, number=number)
     db.session.add(attempt)
     db.session.commit()
     return Launch(attempt, package, "normal")

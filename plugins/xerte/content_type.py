@@ -112,16 +112,17 @@ class XerteContentType(ContentType):
         else:
             row.files = [XerteFile(path=name, digest=blob.digest, size=blob.size)
                          for name, blob in blobs.items()]
-        db.session.flush()
-        material.live_version = version
+        db.session.flush()  # live_version stays empty: only an approval sets it
         return material
 
     # Playing ---------------------------------------------------------------------------------
-    def launch(self, material, user):
-        lesson = lesson_for(material)
+    def launch(self, material, user, version=None):
+        """The player; with `version`, that version (a preview) instead of the live one."""
+        lesson = lesson_for(material, version)
+        extra = {"version": version.id} if version is not None else {}
         if lesson is not None and lesson.export_kind in ("scorm2004", "scorm12"):
-            return redirect(url_for("scorm.play", material_id=material.id))
-        return redirect(url_for("xerte.play", material_id=material.id))
+            return redirect(url_for("scorm.play", material_id=material.id, **extra))
+        return redirect(url_for("xerte.play", material_id=material.id, **extra))
 
     def record(self, attempt, payload: dict) -> None:
         lesson = db.session.scalar(
@@ -147,9 +148,9 @@ def read_lesson(archive) -> Lesson:
     return parse_template(archive.read(name))
 
 
-def lesson_for(material) -> XerteLesson | None:
-    """The Xerte lesson of the material's live (or latest) version."""
-    version = material.live_version or material.latest_version
+def lesson_for(material, version=None) -> XerteLesson | None:
+    """The Xerte lesson of `version`, or of the material's live (or latest) version."""
+    version = version or material.live_version or material.latest_version
     if version is None:
         return None
     return db.session.scalar(select(XerteLesson).where(XerteLesson.version_id == version.id))

@@ -5,13 +5,13 @@ SCORM-wrapped exports never come here: they play in the SCORM plugin's player.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.extensions import db
-from lms.models import Material
-from lms.permissions import can_view_material
+from lms.models import MaterialVersion
+from lms.permissions import material_or_abort, version_to_play
 
 from .content_origin import lesson_grant, shim_url
 from .content_type import lesson_for
@@ -27,16 +27,24 @@ HEARTBEAT_SECONDS = 60
 @bp.route("/play/<int:material_id>")
 @login_required
 def play(material_id: int):
-    material = db.session.get(Material, material_id)
-    if material is None or material.deleted_at is not None:
-        abort(404)
-    if not can_view_material(current_user, material):
+    """Play the live version, or with `?version=<id>` a version under approval (a preview for
+    those `version_to_play` allows)."""
+    material = material_or_abort(material_id)
+    requested = request.args.get("version", type=int)
+    version = None
+    if requested is not None:
+        version = db.session.get(MaterialVersion, requested)
+        if version is None or version.material_id != material.id:
+            abort(404)
+    version = version_to_play(current_user, material, version)
+    if version is None:
         abort(403)
-    lesson = lesson_for(material)
+    lesson = lesson_for(material, version)
     if lesson is None:
         abort(404)
     if lesson.export_kind in SCORM_KINDS:
-        return redirect(url_for("scorm.play", material_id=material.id))
+        extra = {"version": requested} if requested is not None else {}
+        return redirect(url_for("scorm.play", material_id=material.id, **extra))
     grant = lesson_grant(lesson.id, current_user.id)
     config = None
     if grant is not None and lesson.launch_file:

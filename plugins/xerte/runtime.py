@@ -19,7 +19,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from lms import signals
 from lms.extensions import csrf, db
@@ -42,14 +42,17 @@ def attempt_token(attempt: LearningAttempt) -> str:
 
 
 def open_attempt(material, user, lesson: XerteLesson) -> tuple[LearningAttempt, int]:
-    """The learner's attempt (one per material, reopened on every launch) and a new session."""
+    """The learner's attempt at the lesson's version (one per version, reopened on every
+    launch, so pages recorded always belong to the lesson they were read in) and a new
+    session."""
+    mine = (LearningAttempt.user_id == user.id, LearningAttempt.material_id == material.id)
     attempt = db.session.scalar(
-        select(LearningAttempt)
-        .where(LearningAttempt.user_id == user.id, LearningAttempt.material_id == material.id)
+        select(LearningAttempt).where(*mine, LearningAttempt.version_id == lesson.version_id)
         .order_by(LearningAttempt.number.desc()).limit(1))
     if attempt is None:
+        number = db.session.scalar(select(func.max(LearningAttempt.number)).where(*mine)) or 0
         attempt = LearningAttempt(user_id=user.id, material_id=material.id,
-                                  version_id=lesson.version_id, number=1, details={})
+                                  version_id=lesson.version_id, number=number + 1, details={})
         db.session.add(attempt)
         db.session.flush()
     details = dict(attempt.details or {})

@@ -204,6 +204,6 @@ def test_a_deleted_material_cannot_be_acted_on(app, make_material, step, client,
     material_id = make_material("gv.toan")
     login("gv.toan")
     assert client.post(f"/library/materials/{material_id}/delete").status_code == 303
-    assert client.get(f"/m/{material_id}").status_code == 404
+    assert client.get(f"/m/{material_id}").status_code == 410
     with app.app_context(), pytest.raises(ApprovalError):
         approval.perform(db.session.get(Material, material_id), "submit", user("gv.toan"))

@@ -41,8 +41,15 @@ def titles(client, url):
 @pytest.mark.parametrize("username, expected", [
     ("hs.6a1.01", {"Đã duyệt Toán", "Đã duyệt Văn"}),
     ("ph.6a1.01", {"Đã duyệt Toán", "Đã duyệt Văn"}),
-    ("gv.toan", {"Đã duyệt Toán", "Đã duyệt Văn", "Nháp của cô Trang"}),
-    ("tt.toan", {"Đã duyệt Toán", "Đã duyệt Văn", "Bài đang chờ"}),
+    # own drafts, and colleagues' work submitted to the department for review
+    ("gv.toan", {"Đã duyệt Toán", "Đã duyệt Văn", "Nháp của cô Trang", "Bài đang chờ"}),
+    ("gv.tin", {"Đã duyệt Toán", "Đã duyệt Văn", "Nháp của thầy Anh", "Bài đang chờ"}),
+    # the head sees every material of the department, drafts included
+    ("tt.toan", {"Đã duyệt Toán", "Đã duyệt Văn", "Bài đang chờ", "Nháp của cô Trang",
+                 "Nháp của thầy Anh"}),
+    ("tp.toan", {"Đã duyệt Toán", "Đã duyệt Văn", "Bài đang chờ", "Nháp của cô Trang",
+                 "Nháp của thầy Anh"}),
+    ("gv.van", {"Đã duyệt Toán", "Đã duyệt Văn"}),
     ("tt.van", {"Đã duyệt Toán", "Đã duyệt Văn"}),
     ("hieutruong", {"Nháp của cô Trang", "Nháp của thầy Anh", "Bài đang chờ",
                     "Đã duyệt Toán", "Đã duyệt Văn"}),

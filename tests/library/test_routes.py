@@ -26,6 +26,11 @@ pytestmark = pytest.mark.plugins(*PLUGINS)
 APPROVERS = {Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD, Role.PRINCIPAL, Role.VICE_PRINCIPAL}
 #: who sees a draft of gv.toan: the author, the heads of Tổ Toán – Tin, the board and Tổ CNTT
 DRAFT_READERS = BOARD_AND_ADMIN | {"gv.toan", "tt.toan", "tp.toan"}
+#: who sees a draft of gv.tin (not a persona): gv.toan, a colleague, does not
+COLLEAGUES_DRAFT_READERS = BOARD_AND_ADMIN | {"tt.toan", "tp.toan"}
+#: who sees gv.tin's work once submitted: the department's staff review it (thông qua)
+UNDER_REVIEW_READERS = COLLEAGUES_DRAFT_READERS | {"gv.toan"}
+SUBMITTED_BY_COLLEAGUE = (("submit", "gv.tin"),)
 
 
 def _material(author: str, *steps: tuple[str, str]) -> Sample:
@@ -101,6 +106,8 @@ LIBRARY_ROUTES = {
     "library.preview": [
         Case(AUTHENTICATED, _version_pair("gv.toan", *APPROVED), note="the live version"),
         Case(DRAFT_READERS, _version_pair("gv.toan")),
+        Case(COLLEAGUES_DRAFT_READERS, _version_pair("gv.tin")),
+        Case(UNDER_REVIEW_READERS, _version_pair("gv.tin", *SUBMITTED_BY_COLLEAGUE)),
     ],
     "library.upload_file": [
         Case(TEACHING | BOARD),
@@ -109,10 +116,14 @@ LIBRARY_ROUTES = {
     "library.file_view": [
         Case(AUTHENTICATED, _version_pair("gv.toan", *APPROVED)),
         Case(DRAFT_READERS, _version_pair("gv.toan")),
+        Case(COLLEAGUES_DRAFT_READERS, _version_pair("gv.tin")),
+        Case(UNDER_REVIEW_READERS, _version_pair("gv.tin", *SUBMITTED_BY_COLLEAGUE)),
     ],
     "library.file_raw": [
         Case(AUTHENTICATED, _version_pair("gv.toan", *APPROVED)),
         Case(DRAFT_READERS, _version_pair("gv.toan")),
+        Case(COLLEAGUES_DRAFT_READERS, _version_pair("gv.tin")),
+        Case(UNDER_REVIEW_READERS, _version_pair("gv.tin", *SUBMITTED_BY_COLLEAGUE)),
     ],
     "library.notifications": Case(AUTHENTICATED),
     "library.read_notification": Case({"gv.toan"}, {"notification_id": _notification("gv.toan")},

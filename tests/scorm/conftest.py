@@ -61,9 +61,12 @@ def import_zip(app, path: Path, *, author: str = "gv.toan", approve: bool = True
         user = db.session.scalar(sa.select(User).where(User.username == author))
         material = import_package_file(path, filename=path.name, department=user.department,
                                        author=user)
-        if approve:
+        if approve:  # what the library's approval does, without its steps
             material = db.session.get(Material, material.id)
-            material.status = "approved"
+            version = material.latest_version
+            material.status = version.status = "approved"
+            material.approved_at = version.approved_at = material.created_at
+            material.live_version = version
             db.session.commit()
         return material.id
 

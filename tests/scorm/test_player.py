@@ -18,13 +18,15 @@ def test_import_creates_a_draft_material_with_its_scos_and_files(app, demo, tmp_
         material = db.session.get(Material, material_id)
         assert material.status == "draft" and material.content_type == "scorm"
         package = db.session.scalar(sa.select(ScormPackage))
-        assert package.version_id == material.live_version_id
+        # only an approval makes a version live; a fresh import has none
+        assert material.live_version_id is None
+        assert package.version_id == material.latest_version.id
         assert package.scorm_version == version
         scos = [(s.title, s.launch_href, s.is_launchable) for s in package.scos]
         assert scos == [("Phân số", "sco1.html", True), ("Số thập phân", "sco2.html", True)]
         files = set(db.session.scalars(sa.select(ScormFile.path)))
         assert files == {"imsmanifest.xml", "sco1.html", "sco2.html", "media/clip.mp4"}
-        text = material.live_version.extracted_text
+        text = material.latest_version.extracted_text
         assert "Nội dung bài Phân số" in text and "không-phải-chữ-hiển-thị" not in text
         assert "color:red" not in text
 
