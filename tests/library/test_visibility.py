@@ -186,3 +186,38 @@ def test_scorm_plays_the_live_version_and_previews_a_pending_one(app, client, lo
         assert {a.version_id for a in attempts} == {ids["v1"], ids["v2"]}
         assert all(db.session.get(MaterialVersion, a.version_id).material_id == ids["id"]
                    for a in attempts)
+
+
+@pytest.mark.plugins("library", "scorm", "xerte")
+@pytest.mark.parametrize("kind, player", [("web", "/xerte/play/"), ("scorm12", "/scorm/play/")])
+def test_xerte_import_waits_for_approval_and_previews_a_pending_version(
+        app, demo, client, login, tmp_path, kind, player):
+    from lms.packages.importer import import_package_file
+    from tests.xerte.conftest import xerte_zip
+
+    with app.app_context():
+        author = user("gv.toan")
+        material = import_package_file(xerte_zip(tmp_path / "v1.zip", kind), filename="v1.zip",
+                                       department=author.department, author=author)
+        material = db.session.get(Material, material.id)
+        assert material.live_version_id is None
+        for action, actor in [("submit", "gv.toan"), *APPROVE]:
+            approval.perform(material, action, user(actor))
+        import_package_file(xerte_zip(tmp_path / "v2.zip", kind), filename="v2.zip",
+                            department=author.department, author=author, material=material,
+                            change_note="Thêm trang")
+        material = db.session.get(Material, material.id)
+        ids = {"id": material.id, "v1": material.live_version_id,
+               "v2": material.latest_version.id}
+    login("tt.toan")
+    preview = client.get(f"/library/materials/{ids['id']}/versions/{ids['v2']}")
+    assert preview.status_code == 302
+    assert preview.location.endswith(f"{player}{ids['id']}?version={ids['v2']}")
+    assert client.get(preview.location).status_code == 200
+    assert client.get(f"/m/{ids['id']}", follow_redirects=True).status_code == 200
+    with app.app_context():
+        played = set(db.session.scalars(sa.select(LearningAttempt.version_id).where(
+            LearningAttempt.user_id == user("tt.toan").id)))
+        assert played == {ids["v1"], ids["v2"]}
+    login("hs.6a1.01")
+    assert client.get(f"{player}{ids['id']}?version={ids['v2']}").status_code == 403
