@@ -79,6 +79,9 @@ def test_lesson_files_are_served_only_on_the_content_origin_without_cookies(clie
     lesson_file = client.get(f"/xerte/c/files/{token}/template.xml", **on_content)
     assert lesson_file.status_code == 200 and b"learningObject" in lesson_file.data
     assert "Set-Cookie" not in lesson_file.headers
+    # the lesson sits in the shim's frame inside the LMS page: the browser checks both
+    assert lesson_file.headers["Content-Security-Policy"] == (
+        "frame-ancestors 'self' http://localhost")
     lesson_file.close()  # served as an open file stream
     # the same token on the LMS origin (where the session cookie would come along): refused
     assert client.get(f"/xerte/c/files/{token}/template.xml").status_code == 403
