@@ -80,6 +80,11 @@ class ContentType(ABC):
         """Return the visible text inside the material, for search."""
         return ""
 
+    def version_added(self, material, version) -> None:
+        """`version`, just imported, became the newest version of the existing `material`
+        (same transaction): carry over what belongs to the material rather than to one version
+        (e.g. settings a teacher chose). Nothing by default."""
+
     def detect_file(self, path, filename: str) -> bool:
         """Return True when this type takes `path`, an upload that is not a zip, as it is
         (a single video file). The importer then hands `inspect`/`import_package` a

@@ -119,6 +119,7 @@ def import_archive(archive, *, filename: str, department, author, actor=None, ma
                   department=department.code, author=author.username)
         else:
             version = _adopt_version(created, material, change_note)
+            content_type.version_added(material, version)
             audit("material.version_added", actor=actor, target=material, filename=filename,
                   number=version.number, change_note=change_note)
         db.session.commit()

@@ -92,6 +92,20 @@ class AttemptSettingsForm(FlaskForm):
                                      "là 0 hoặc 1."))
 
 
+def inherit_settings(material: Material, version: MaterialVersion) -> None:
+    """A version uploaded after the settings were saved follows them too (saving copies them
+    onto the versions that exist then): it takes those of the material's previous version."""
+    new = db.session.scalar(select(ScormPackage).where(ScormPackage.version_id == version.id))
+    previous = db.session.scalar(
+        select(ScormPackage).join(MaterialVersion, MaterialVersion.id == ScormPackage.version_id)
+        .where(MaterialVersion.material_id == material.id, MaterialVersion.id != version.id)
+        .order_by(MaterialVersion.number.desc()).limit(1))
+    if new is None or previous is None:
+        return
+    for name in FIELDS:
+        setattr(new, name, getattr(previous, name))
+
+
 def _material(material_id: int) -> tuple[Material, ScormPackage]:
     material = db.session.get(Material, material_id)
     if material is None or material.deleted_at is not None or material.content_type != "scorm":

@@ -106,6 +106,11 @@ class ScormContentType(ContentType):
         version = material.live_version or material.latest_version
         return version.extracted_text if version else ""
 
+    def version_added(self, material, version) -> None:
+        from .attempt_settings import inherit_settings
+
+        inherit_settings(material, version)
+
 
 def read_manifest(archive) -> Manifest:
     def read_file(path: str) -> bytes | None:

@@ -139,3 +139,27 @@ def test_a_co_author_may_change_the_settings(app, client, login, demo, scorm_pac
         db.session.add(MaterialAuthor(material_id=material_id, user_id=demo["gv.tin"]))
         db.session.commit()
     assert client.get(f"/scorm/settings/{material_id}").status_code == 200
+
+
+def test_a_version_uploaded_later_follows_the_saved_settings(app, client, login, tmp_path,
+                                                              scorm_package):
+    from lms.models import Material, User
+    from lms.packages.importer import import_package_file
+    from tests.scorm.conftest import scorm_zip
+
+    material_id = scorm_package()
+    login("gv.toan")
+    client.post(f"/scorm/settings/{material_id}", data=VALID)
+    with app.app_context():
+        author = db.session.scalar(sa.select(User).where(User.username == "gv.toan"))
+        material = import_package_file(
+            scorm_zip(tmp_path / "ban-2.zip", "2004", ("Bài 1", "Bài 2")), filename="ban-2.zip",
+            department=author.department, author=author,
+            material=db.session.get(Material, material_id), change_note="Thêm bài 2")
+        packages = {version.number: db.session.scalar(
+            sa.select(ScormPackage).where(ScormPackage.version_id == version.id))
+            for version in material.versions}
+        assert sorted(packages) == [1, 2]
+        for package in packages.values():
+            assert {name: getattr(package, name) for name in VALID} == {
+                **VALID, "max_attempts": 2}
