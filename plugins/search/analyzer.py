@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -57,18 +58,30 @@ def fold(word: str) -> str:
     return _fold(word)
 
 
+@lru_cache(maxsize=200_000)
+def forms(raw: str) -> tuple[str, str]:
+    """(canonical, folded) of one syllable as written. A school's vocabulary is a few tens of
+    thousands of syllables, so indexing looks each up instead of re-normalising every token."""
+    word = canonical(raw)
+    return word, fold(word)
+
+
+def _matches(text: str):
+    return TOKEN_RE.finditer(unicodedata.normalize("NFC", text or ""))
+
+
 def words(text: str) -> Iterator[tuple[str, int, int]]:
     """(canonical word, start, end) for each word of `text`, offsets into the NFC text."""
-    for match in TOKEN_RE.finditer(unicodedata.normalize("NFC", text or "")):
-        yield canonical(match.group()), match.start(), match.end()
+    for match in _matches(text):
+        yield forms(match.group())[0], match.start(), match.end()
 
 
 def accented_tokens(text: str) -> list[str]:
-    return [word for word, _start, _end in words(text)]
+    return [forms(match.group())[0] for match in _matches(text)]
 
 
 def folded_tokens(text: str) -> list[str]:
-    return [fold(word) for word, _start, _end in words(text)]
+    return [forms(match.group())[1] for match in _matches(text)]
 
 
 def has_marks(word: str) -> bool:
@@ -77,19 +90,32 @@ def has_marks(word: str) -> bool:
 
 # Whoosh ----------------------------------------------------------------------------------------
 class VietnameseTokenizer(Tokenizer):
-    """Whoosh tokenizer yielding canonical words, or folded ones with ``folded=True``."""
+    """Whoosh tokenizer yielding canonical words, or folded ones with ``folded=True``, or with
+    ``pairs=True`` each two adjacent folded words as one term (``"phan so"``): the phrase bonus
+    then costs a term lookup instead of a positional match over every candidate."""
 
-    def __init__(self, folded: bool = False):
-        self.folded = folded
+    pairs = False  #: class default: schemas pickled before pairs existed still unpickle
+
+    def __init__(self, folded: bool = False, pairs: bool = False):
+        self.folded = folded or pairs
+        self.pairs = pairs
 
     def __eq__(self, other):
-        return type(other) is type(self) and other.folded == self.folded
+        return (type(other) is type(self) and other.folded == self.folded
+                and other.pairs == self.pairs)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, (word, start, end) in enumerate(words(value)):
-            token.text = fold(word) if self.folded else word
+        form = 1 if self.folded else 0
+        previous = None
+        for position, match in enumerate(_matches(value)):
+            text = forms(match.group())[form]
+            if self.pairs:
+                previous, text = text, f"{previous} {text}" if previous is not None else None
+                if text is None:
+                    continue
+            token.text = text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
@@ -97,8 +123,8 @@ class VietnameseTokenizer(Tokenizer):
             if positions:
                 token.pos = start_pos + position
             if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
             yield token
 
 
@@ -108,3 +134,7 @@ def accented_analyzer() -> VietnameseTokenizer:
 
 def folded_analyzer() -> VietnameseTokenizer:
     return VietnameseTokenizer(folded=True)
+
+
+def pairs_analyzer() -> VietnameseTokenizer:
+    return VietnameseTokenizer(pairs=True)
