@@ -79,8 +79,9 @@ def test_missing_or_corrupt_index_shows_a_message(app, client, login, add):
         assert ensure_index(backend) is True
         assert ensure_index(backend) is False
     assert "Tìm thấy 1 học liệu." in client.get("/search?q=phan+so").get_data(as_text=True)
-    if backend.name == "whoosh":
-        for name in backend.swap.current().glob("*.toc"):  # a damaged index: no table of contents
+    if backend.name in ("whoosh", "tantivy"):
+        # a damaged index: no table of contents (Whoosh) or no meta.json (tantivy)
+        for name in backend.swap.current().glob("*.toc" if backend.name == "whoosh" else "meta.json"):
             name.unlink()
         fresh_worker = type(backend)(backend.directory)  # a worker that opens it now
         plugin(app).backend = fresh_worker

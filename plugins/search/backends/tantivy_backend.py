@@ -60,7 +60,9 @@ def _document(doc: SearchDocument) -> tantivy.Document:
     document.add_text("approved", "1" if doc.approved else "0")
     for author_id in doc.author_ids:
         document.add_text("authors", str(author_id))
-    document.add_integer("created", doc.created)
+    # the sort key of "newest first": seconds, then the id, so materials created in the same
+    # second come newest-written first as on the other engines (tantivy sorts by one field)
+    document.add_integer("created", doc.created * 1_000_000_000 + doc.id)
     return document
 
 
