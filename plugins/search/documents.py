@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -44,7 +44,9 @@ class SearchDocument:
     @property
     def stamp(self) -> str:
         """A digest of everything indexed: verify compares it with the index's copy."""
-        payload = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+        # vars(), not asdict(): the same JSON (the fields are flat) without asdict's deep copy,
+        # a third of tantivy's indexing time
+        payload = json.dumps(vars(self), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
