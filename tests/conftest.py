@@ -7,8 +7,10 @@ Mark a test `@pytest.mark.plugins("example", ...)` to choose the plugins its app
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -129,6 +131,13 @@ def app(request, db_backend, migrated_databases, tmp_path, monkeypatch):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    # Connections still held by threads that served this app (a live server's keep-alive
+    # handlers, a worker thread) become garbage only now; finalise them here, before the next
+    # test, so psycopg's "deleted while still open" warning cannot land on an unrelated test.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=ResourceWarning,
+                                message=r".*psycopg\.Connection.*deleted while still open")
+        gc.collect()
 
 
 @pytest.fixture
