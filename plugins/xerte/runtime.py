@@ -72,25 +72,28 @@ def open_attempt(material, user, lesson: XerteLesson) -> tuple[LearningAttempt, 
 
 
 def record_progress(attempt: LearningAttempt, lesson: XerteLesson | None, payload: dict) -> None:
-    """Apply one progress report: {"session": n, "page": i (0-based), "pages": count,
-    "seconds": time spent in this session}. Unknown or malformed fields are ignored."""
+    """Apply one progress report: {"session": n, "page": i (0-based, the page showing),
+    "visited": [pages seen in this session], "pages": count, "seconds": time spent in this
+    session}. Unknown or malformed fields are ignored."""
     details = dict(attempt.details or {})
     known_pages = lesson.page_count if lesson is not None else 0
     reported_pages = _int(payload.get("pages"))
     pages = min(reported_pages, known_pages) if reported_pages and known_pages else known_pages
     page = _int(payload.get("page"))
-    if page is not None and pages and 0 <= page < pages:
-        visited = set(details.get("visited") or [])
-        visited.add(page)
+    # the page list, because a learner can pass a page while the report before is on its way
+    reported = payload.get("visited") if isinstance(payload.get("visited"), list) else []
+    seen = {p for p in map(_int, [*reported[:pages], page]) if p is not None and 0 <= p < pages}
+    if seen:
+        visited = set(details.get("visited") or []) | seen
         details["visited"] = sorted(visited)
-        details["page"] = page
+        if page in seen:
+            details["page"] = page
         details["pages"] = pages
         attempt.progress = min(1.0, len(visited) / pages)
-        if page == pages - 1 and attempt.completion != "completed":
+        if pages - 1 in seen and attempt.completion != "completed":
             # Xerte's own tracking counts a lesson done when its last page is reached
             attempt.completion = "completed"
             attempt.completed_at = utcnow()
-            attempt.progress = max(attempt.progress or 0.0, len(visited) / pages)
         elif attempt.completion == "not attempted":
             attempt.completion = "incomplete"
     sessions = dict(details.get("sessions") or {})

@@ -74,6 +74,9 @@ def live_server(app, demo):
     # CSRF is on, as in production: the browser submits the real forms with their tokens.
     app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Let server_close() wait for requests still running (a beacon sent as the tab closed):
+    # one left running would use the database after the test dropped its engine.
+    server.daemon_threads = False
     live = LiveServer(app=app, port=server.server_port)
 
     def record(sender, exception, **extra):

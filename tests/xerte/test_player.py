@@ -122,6 +122,23 @@ def test_reaching_the_last_page_completes_and_time_is_recorded(app, client, logi
     assert attempt.details["visited"] == [0, 1, 2] and attempt.progress == 1.0
 
 
+def test_pages_passed_between_two_reports_arrive_with_the_next(app, client, login, lesson_id):
+    login(STUDENT)
+    config = play_config(client, lesson_id)
+    client.post(config["commit"], data=json.dumps({"session": config["session"], "page": 0}))
+    # page 1 went by while the report of page 0 was on its way; junk in the list is ignored
+    answer = client.post(config["commit"], data=json.dumps(
+        {"session": config["session"], "page": 2, "visited": [0, 1, 7, -1, "2", None, [1], 2]}))
+    assert answer.get_json()["completion"] == "completed"
+    attempt = attempt_of(app, STUDENT)
+    assert attempt.details["visited"] == [0, 1, 2] and attempt.details["page"] == 2
+    assert attempt.progress == 1.0
+    # a report without a current page and with a malformed list changes nothing
+    client.post(config["commit"], data=json.dumps({"session": config["session"],
+                                                   "visited": "0,1"}))
+    assert attempt_of(app, STUDENT).details["page"] == 2
+
+
 def test_reported_time_is_capped_by_the_wall_clock(app, client, login, lesson_id):
     login(STUDENT)
     config = play_config(client, lesson_id)

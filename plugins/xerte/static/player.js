@@ -7,10 +7,14 @@
   var config = JSON.parse(document.getElementById("xerte-config").textContent);
   var frame = document.getElementById("xerte-frame");
   var status = document.getElementById("xerte-status");
-  var state = {session: config.session, page: null, pages: config.pages, seconds: 0};
+  // `visited` lists every page seen in this session: a page passed while the report before
+  // was on its way still reaches the server with the next one
+  var state = {session: config.session, page: null, visited: [], pages: config.pages,
+    seconds: 0};
   var visibleSince = document.visibilityState === "visible" ? Date.now() : null;
   var counted = 0;
   var sending = false;
+  var resend = false;
 
   function seconds() {
     var now = visibleSince === null ? 0 : (Date.now() - visibleSince) / 1000;
@@ -28,8 +32,9 @@
   }
 
   function send() {
-    if (sending) { return; }
+    if (sending) { resend = true; return; }
     sending = true;
+    resend = false;
     fetch(config.commit, {method: "POST", body: body(), credentials: "same-origin",
       headers: {"Content-Type": "application/json"}, redirect: "error", keepalive: true})
       .then(function (response) {
@@ -45,7 +50,10 @@
         }
       })
       .catch(function () { show(config.messages.failed); })
-      .then(function () { sending = false; });
+      .then(function () {
+        sending = false;
+        if (resend) { send(); }
+      });
   }
 
   function beacon() {
@@ -58,6 +66,7 @@
     var data = event.data || {};
     if (data.type !== "xerte-page" || typeof data.page !== "number") { return; }
     state.page = data.page;
+    if (state.visited.indexOf(data.page) < 0) { state.visited.push(data.page); }
     if (typeof data.pages === "number" && data.pages > 0) { state.pages = data.pages; }
     send();
   });

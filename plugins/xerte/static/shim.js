@@ -2,7 +2,7 @@
 // child frame (same origin, so its globals are readable) and tells the LMS page which page is
 // showing. Xerte's player (common_html5/js/xenith.js) keeps the page index in the global
 // `x_currentPage` and the pages in `x_pageInfo`, and changes page through `x_changePage`;
-// the shim wraps that function and also polls, since some page models navigate otherwise.
+// the shim wraps it (see HOOKED) and also polls, since some page models navigate otherwise.
 // Messages go to the LMS origin only, never "*".
 (function () {
   "use strict";
@@ -29,20 +29,26 @@
     window.parent.postMessage({type: "xerte-page", page: page, pages: pages}, lmsOrigin);
   }
 
+  // x_changePage loads the page's stylesheets first and sets x_currentPage later, in
+  // x_changePageStep5 (xenith.js of Xerte 3): both are wrapped, so that a page the learner
+  // leaves within the polling interval is still reported
+  var HOOKED = ["x_changePage", "x_changePageStep5"];
+
   function hook() {
     var lesson;
     try { lesson = document.getElementById("lesson").contentWindow; } catch (e) { return; }
-    if (!lesson || typeof lesson.x_changePage !== "function" || lesson.x_changePage.lmsHooked) {
-      return;
-    }
-    var original = lesson.x_changePage;
-    var wrapped = function () {
-      var result = original.apply(this, arguments);
-      setTimeout(report, 0);
-      return result;
-    };
-    wrapped.lmsHooked = true;
-    lesson.x_changePage = wrapped;
+    if (!lesson) { return; }
+    HOOKED.forEach(function (name) {
+      var original = lesson[name];
+      if (typeof original !== "function" || original.lmsHooked) { return; }
+      var wrapped = function () {
+        var result = original.apply(this, arguments);
+        setTimeout(report, 0);
+        return result;
+      };
+      wrapped.lmsHooked = true;
+      lesson[name] = wrapped;
+    });
   }
 
   function start() {
