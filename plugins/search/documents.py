@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
-from lms.models import Material, MaterialAuthor, MaterialStatus
+from lms.models import Material, MaterialAuthor
 from lms.plugins import registry
 
 #: the text inside a material is capped: a searcher needs its words, not a whole book
@@ -26,7 +26,7 @@ class SearchDocument:
     keywords: str
     #: authors, department, subject, grade, lesson, topic, type, status, year (folded only)
     meta: str
-    #: the text inside the material (folded only)
+    #: the text inside the material (folded only): the live version's once approved
     body: str
     department: str
     subject: str
@@ -34,12 +34,16 @@ class SearchDocument:
     type: str
     year: str
     status: str
-    #: approved once: everyone may find it (its live version)
+    #: approved once (`approved_at` set): everyone may find it (its live version)
     approved: bool
     #: uploader and co-authors, who find it in any status
     author_ids: list[int] = field(default_factory=list)
     #: creation time, seconds since the epoch, for "newest first"
     created: int = 0
+    #: an approved material's newer version under revision: its text (folded only) and its
+    #: status, found only by those who may see that version (see `Scope`)
+    pending_body: str = ""
+    pending_status: str = ""
 
     @property
     def stamp(self) -> str:
@@ -51,11 +55,21 @@ class SearchDocument:
 
 
 def searchable_text(material: Material) -> str:
-    """The text a searcher may find inside: the live version's once approved (what students
-    play), the newest version's before that (only its authors and approvers can find it)."""
-    version = material.live_version if material.approved_at is not None else None
-    version = version or (material.latest_version if material.approved_at is None else None)
+    """The text everyone who sees the material may find inside: the live version's once
+    approved (what students play), the newest version's before that (only those who see an
+    unapproved material find it at all)."""
+    version = material.live_version if material.approved_at is not None \
+        else material.latest_version
     return (version.extracted_text or "")[:MAX_BODY_CHARS] if version else ""
+
+
+def pending_version(material: Material):
+    """The newest version of an approved material when it is not the live one (a revision
+    under work or review), whose text only `version_to_play`'s privileged viewers may find."""
+    latest = material.latest_version
+    if material.approved_at is None or latest is None or latest.id == material.live_version_id:
+        return None
+    return latest
 
 
 def _status_label(status: str) -> str:
@@ -77,6 +91,7 @@ def build_document(material: Material) -> SearchDocument:
         type_name = material.content_type
     authors = [material.author.full_name, *(a.user.full_name for a in material.co_authors)]
     grade = material.grade_level
+    pending = pending_version(material)
     meta = [
         *authors, material.department.name,
         material.subject.name if material.subject else "",
@@ -92,10 +107,11 @@ def build_document(material: Material) -> SearchDocument:
         department=str(material.department_id),
         subject=str(material.subject_id or ""), grade=str(grade.number) if grade else "",
         type=material.content_type, year=str(material.school_year_id or ""),
-        status=material.status, approved=material.approved_at is not None
-        or material.status == MaterialStatus.APPROVED.value,
+        status=material.status, approved=material.approved_at is not None,
         author_ids=sorted({material.author_id, *(a.user_id for a in material.co_authors)}),
         created=int(material.created_at.timestamp()) if material.created_at else 0,
+        pending_body=(pending.extracted_text or "")[:MAX_BODY_CHARS] if pending else "",
+        pending_status=pending.status if pending else "",
     )
 
 

@@ -48,3 +48,8 @@ class SearchPgDocument(db.Model):
     created: Mapped[int] = mapped_column(BigInteger)
     #: weighted tsvector (title/keywords A, description B, metadata C, inner text D)
     document: Mapped[str] = mapped_column(Text().with_variant(postgresql.TSVECTOR(), "postgresql"))
+    #: an approved material's newer version under revision: its status and its text's vector
+    #: (weight D), searched only for users the scope lets see that version
+    pending_status: Mapped[str] = mapped_column(String(20), server_default="")
+    pending_document: Mapped[str] = mapped_column(
+        Text().with_variant(postgresql.TSVECTOR(), "postgresql"), server_default="")

@@ -76,27 +76,43 @@ def parse_query(text: str) -> ParsedQuery:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which materials a user may find, mirroring the library's visibility rule.
+    """Which materials, and which of their text, a user may find.
 
-    Approved (live) materials for everyone; with `user_id`, also those the user wrote; with
-    `head_department_id`, also the department's materials under approval (not drafts).
+    The source of truth is `lms.permissions.material_visibility` (and, for the text of a
+    version under review, `can_view_version`); `for_user` derives this scope from the same
+    inputs (roles, department membership and position, authorship) and the backends translate
+    it into their query language, so search never shows what the library would refuse.
+
+    A material is found when it is approved (`approved_at` set), or `user_id` wrote it, or it
+    belongs to `department_id` and its status is in `department_statuses` (None: any status).
+    The newest version's text of an approved material under revision ("pending" text) follows
+    the same grants, with the version's own status in place of the material's.
     """
 
     everything: bool = False
+    #: the uploader or a co-author: their own materials in any status
     user_id: int | None = None
-    head_department_id: int | None = None
+    #: the department whose staff the user is
+    department_id: int | None = None
+    #: statuses of the department's materials the user sees; None for its head and deputy
+    department_statuses: tuple[str, ...] | None = ()
 
     @classmethod
     def for_user(cls, user) -> Scope:
+        """Mirror of `material_visibility(user)`: keep the two in step."""
         from lms.models import Role
+        from lms.permissions import DEPARTMENT_REVIEW_STATUSES
 
         if user.is_board or user.has_role(Role.ADMIN):
             return cls(everything=True)
+        if not user.is_staff:
+            return cls()
         membership = user.department_membership
-        head = (membership.department_id
-                if membership is not None and membership.position in ("head", "deputy")
-                else None)
-        return cls(user_id=user.id if user.is_staff else None, head_department_id=head)
+        if membership is None:
+            return cls(user_id=user.id)
+        heads = membership.position in ("head", "deputy")
+        return cls(user_id=user.id, department_id=membership.department_id,
+                   department_statuses=None if heads else tuple(DEPARTMENT_REVIEW_STATUSES))
 
 
 @dataclass

@@ -16,7 +16,16 @@ from lms.extensions import db
 
 from ..analyzer import accented_tokens
 from ..documents import SearchDocument
-from ..query import ACCENT_BOOST, FACETS, PHRASE_BOOST, Hit, SearchPage, SearchRequest, Word
+from ..query import (
+    ACCENT_BOOST,
+    FACETS,
+    PHRASE_BOOST,
+    Hit,
+    Scope,
+    SearchPage,
+    SearchRequest,
+    Word,
+)
 from .base import IndexUnavailable, Progress, SearchBackend
 
 FOLDED = "lms_search_folded"
@@ -33,14 +42,17 @@ _VECTOR = (
 )
 _INSERT = text(
     "INSERT INTO search_pg_document (material_id, stamp, department, subject, grade, type, year,"
-    " status, approved, author_ids, created, document) VALUES (:id, :stamp, :department,"
-    f" :subject, :grade, :type, :year, :status, :approved, :author_ids, :created, {_VECTOR})")
+    " status, approved, author_ids, created, document, pending_status, pending_document)"
+    " VALUES (:id, :stamp, :department, :subject, :grade, :type, :year, :status, :approved,"
+    f" :author_ids, :created, {_VECTOR}, :pending_status,"
+    f" setweight(to_tsvector('{FOLDED}', :pending_body), 'D'))")
 
 
 def _row(doc: SearchDocument) -> dict:
     row = {name: getattr(doc, name) for name in
-           ("id", "stamp", *FACETS, "status", "approved", "author_ids", "created")}
-    for name in ("title", "keywords", "description", "meta", "body"):
+           ("id", "stamp", *FACETS, "status", "approved", "author_ids", "created",
+            "pending_status")}
+    for name in ("title", "keywords", "description", "meta", "body", "pending_body"):
         # our tokenizer's words, so canonical tone placement applies before PostgreSQL's parser
         row[name] = " ".join(accented_tokens(getattr(doc, name)))
     return row
@@ -52,6 +64,32 @@ def _lexeme(word: str) -> str:
 
 def _phrase(words: list[str]) -> str:
     return "(" + " <-> ".join(_lexeme(w) for w in words) + ")"
+
+
+def _grants(scope: Scope, status_column: str, params: dict) -> list[str]:
+    """`Scope`'s grants beyond "approved", on the material's or the pending version's status."""
+    grants = []
+    if scope.user_id is not None:
+        grants.append(":uid = ANY(author_ids)")
+        params["uid"] = scope.user_id
+    if scope.department_id is not None:
+        params["dept"] = str(scope.department_id)
+        if scope.department_statuses is None:
+            grants.append("department = :dept")
+        elif scope.department_statuses:
+            params["dept_statuses"] = list(scope.department_statuses)
+            grants.append(f"(department = :dept AND {status_column} = ANY(:dept_statuses))")
+    return grants
+
+
+def _scope_conditions(scope: Scope, params: dict) -> tuple[str, str]:
+    """SQL for the materials `scope` lets the user find and for the rows whose pending text
+    they may find (see `Scope`)."""
+    if scope.everything:
+        return "TRUE", "TRUE"
+    allowed = "(" + " OR ".join(["approved", *_grants(scope, "status", params)]) + ")"
+    pending = _grants(scope, "pending_status", params)
+    return allowed, "(" + " OR ".join(pending) + ")" if pending else "FALSE"
 
 
 class PostgresBackend(SearchBackend):
@@ -83,17 +121,26 @@ class PostgresBackend(SearchBackend):
             db.session.execute(_INSERT, batch)
         db.session.commit()
 
-    def _where(self, request: SearchRequest) -> tuple[str, dict, dict]:
+    def _where(self, request: SearchRequest) -> tuple[str, dict, dict, str]:
+        """WHERE clause, its parameters, the rank queries and the vector they rank."""
         parsed = request.query
         params: dict = {}
         conditions = []
         ranks: dict[str, str] = {}
+        allowed, pending = _scope_conditions(request.scope, params)
+        conditions.append(allowed)
+        # the pending version's text joins the document only for rows the user may see it in
+        vector = f"(CASE WHEN {pending} THEN document || pending_document ELSE document END)" \
+            if pending != "FALSE" else "document"
         required = [_lexeme(w.folded) for w in parsed.words]
         required += [_phrase([w.folded for w in p]) for p in parsed.phrases]
         if required:
             params["required"] = " & ".join(required)
-            conditions.append(f"document @@ to_tsquery('{FOLDED}', :required)")
-            ranks["required"] = f"to_tsquery('{FOLDED}', :required)"
+            query = f"to_tsquery('{FOLDED}', :required)"
+            # the plain test first, so the GIN index still narrows the rows
+            conditions.append(f"(document @@ {query} OR ({pending} AND {vector} @@ {query}))"
+                              if vector != "document" else f"document @@ {query}")
+            ranks["required"] = query
         accented = [w for w in parsed.words if w.has_marks]
         accented_phrases = [p for p in parsed.phrases if any(w.has_marks for w in p)]
         if accented or accented_phrases:
@@ -109,22 +156,12 @@ class PostgresBackend(SearchBackend):
             if value and name in FACETS:
                 conditions.append(f'"{name}" = :f_{name}')
                 params[f"f_{name}"] = value
-        scope = request.scope
-        if not scope.everything:
-            allowed = ["approved"]
-            if scope.user_id is not None:
-                allowed.append(":uid = ANY(author_ids)")
-                params["uid"] = scope.user_id
-            if scope.head_department_id is not None:
-                allowed.append("(department = :head_dept AND status <> 'draft')")
-                params["head_dept"] = str(scope.head_department_id)
-            conditions.append("(" + " OR ".join(allowed) + ")")
-        return " AND ".join(conditions) or "TRUE", params, ranks
+        return " AND ".join(conditions) or "TRUE", params, ranks, vector
 
     def search(self, request: SearchRequest) -> SearchPage:
-        where, params, ranks = self._where(request)
+        where, params, ranks, vector = self._where(request)
         factors = {"required": 1.0, "accented": ACCENT_BOOST, "pairs": PHRASE_BOOST}
-        rank = " + ".join(f"{factors[name]} * ts_rank('{WEIGHTS}', document, {query})"
+        rank = " + ".join(f"{factors[name]} * ts_rank('{WEIGHTS}', {vector}, {query})"
                           for name, query in ranks.items()) or "0"
         order = "created DESC, material_id DESC" if request.sort == "newest" or not ranks \
             else "score DESC, material_id"

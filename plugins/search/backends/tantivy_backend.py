@@ -37,7 +37,8 @@ def schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="whitespace")
     for name in FIELD_BOOSTS:
         builder.add_text_field(f"{name}_f", tokenizer_name="whitespace")
-    for name in (*FACETS, "status", "approved"):
+    builder.add_text_field("pending_f", tokenizer_name="whitespace")
+    for name in (*FACETS, "status", "approved", "pending_status"):
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     builder.add_text_field("authors", tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("created", fast=True, indexed=False)
@@ -58,6 +59,9 @@ def _document(doc: SearchDocument) -> tantivy.Document:
             document.add_text(name, getattr(doc, name))
     document.add_text("status", doc.status)
     document.add_text("approved", "1" if doc.approved else "0")
+    document.add_text("pending_f", " ".join(folded_tokens(doc.pending_body)))
+    if doc.pending_status:
+        document.add_text("pending_status", doc.pending_status)
     for author_id in doc.author_ids:
         document.add_text("authors", str(author_id))
     # the sort key of "newest first": seconds, then the id, so materials created in the same
@@ -69,8 +73,10 @@ def _document(doc: SearchDocument) -> tantivy.Document:
 class _Builder:
     """tantivy queries from the shared query model."""
 
-    def __init__(self, schema: tantivy.Schema) -> None:
+    def __init__(self, schema: tantivy.Schema, scope: Scope) -> None:
         self.schema = schema
+        #: the documents whose pending text the user may find (None: none at all)
+        self.pending = self.pending_scope(scope)
 
     def term(self, field: str, value: str, boost: float = 1.0) -> Query:
         query = Query.term_query(self.schema, field, value)
@@ -83,11 +89,19 @@ class _Builder:
     def any_of(queries: list[Query]) -> Query:
         return Query.boolean_query([(Occur.Should, q) for q in queries])
 
+    def on_pending(self, query: Query) -> list[Query]:
+        """`query` on the pending text, for the documents whose pending text the user may see."""
+        if self.pending is None:
+            return []
+        return [Query.boolean_query([(Occur.Must, query),
+                                     (Occur.Must, Query.const_score_query(self.pending, 0.0))])]
+
     def word(self, word: Word) -> Query:
         parts = [self.term(f"{name}_f", word.folded, boost) for name, boost in FIELD_BOOSTS.items()]
         if word.has_marks:
             parts += [self.term(name, word.accented, FIELD_BOOSTS[name] * ACCENT_BOOST)
                       for name in ACCENTED_FIELDS]
+        parts += self.on_pending(self.term("pending_f", word.folded, FIELD_BOOSTS["body"]))
         return self.any_of(parts)
 
     def words(self, words: tuple[Word, ...], factor: float = 1.0) -> Query:
@@ -97,19 +111,38 @@ class _Builder:
             parts += [self.phrase(name, [w.accented for w in words],
                                   FIELD_BOOSTS[name] * ACCENT_BOOST * factor)
                       for name in ACCENTED_FIELDS]
+        parts += self.on_pending(self.phrase("pending_f", [w.folded for w in words],
+                                             FIELD_BOOSTS["body"] * factor))
         return self.any_of(parts)
 
+    def grants(self, scope: Scope, status_field: str) -> list[Query]:
+        """`Scope`'s grants beyond "approved", on the material's or the pending version's
+        status."""
+        grants = []
+        if scope.user_id is not None:
+            grants.append(self.term("authors", str(scope.user_id)))
+        if scope.department_id is not None:
+            department = self.term("department", str(scope.department_id))
+            if scope.department_statuses is None:
+                grants.append(department)
+            elif scope.department_statuses:
+                statuses = self.any_of([self.term(status_field, status)
+                                        for status in scope.department_statuses])
+                grants.append(Query.boolean_query([(Occur.Must, department),
+                                                   (Occur.Must, statuses)]))
+        return grants
+
     def scope(self, scope: Scope) -> Query | None:
+        """The materials `scope` lets the user find (see `Scope`); None for all."""
         if scope.everything:
             return None
-        allowed = [self.term("approved", "1")]
-        if scope.user_id is not None:
-            allowed.append(self.term("authors", str(scope.user_id)))
-        if scope.head_department_id is not None:
-            allowed.append(Query.boolean_query([
-                (Occur.Must, self.term("department", str(scope.head_department_id))),
-                (Occur.MustNot, self.term("status", "draft"))]))
-        return self.any_of(allowed)
+        return self.any_of([self.term("approved", "1"), *self.grants(scope, "status")])
+
+    def pending_scope(self, scope: Scope) -> Query | None:
+        if scope.everything:
+            return Query.all_query()
+        grants = self.grants(scope, "pending_status")
+        return self.any_of(grants) if grants else None
 
     def request(self, request: SearchRequest) -> Query:
         parsed = request.query
@@ -138,7 +171,11 @@ class TantivyBackend(SearchBackend):
 
     def _open(self, path) -> tantivy.Index:
         try:
-            return tantivy.Index.open(str(path))
+            index = tantivy.Index.open(str(path))
+            # built before the pending version's fields existed: the indexer rebuilds it
+            Query.term_query(index.schema, "pending_status", "")
+            Query.term_query(index.schema, "pending_f", "")
+            return index
         except Exception as exc:  # tantivy reports every unreadable index as ValueError
             raise IndexUnavailable(str(exc)) from exc
 
@@ -185,7 +222,7 @@ class TantivyBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchPage:
         searcher, schema_ = self._searcher()
-        query = _Builder(schema_).request(request)
+        query = _Builder(schema_, request.scope).request(request)
         options = {"limit": request.per_page, "offset": request.offset, "count": True}
         if request.sort == "newest":
             options.update(order_by_field="created", order=Order.Desc)

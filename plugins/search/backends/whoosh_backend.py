@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, AndMaybe, Every, Not, Or, Phrase, Query, Term
+from whoosh.query import And, AndMaybe, Every, Or, Phrase, Query, Term
 
 from ..analyzer import accented_analyzer, folded_analyzer, pairs_analyzer
 from ..documents import SearchDocument
@@ -54,13 +54,15 @@ def schema() -> Schema:
     facets = {name: ID(sortable=True) for name in FACETS}
     return Schema(id=ID(stored=True, unique=True), stamp=STORED, status=ID, approved=ID,
                   authors=KEYWORD, created=NUMERIC(bits=64, sortable=True),
+                  pending_f=TEXT(analyzer=folded_analyzer(), phrase=True), pending_status=ID,
                   **accented, **folded, **pairs, **facets)
 
 
 def _fields(doc: SearchDocument) -> dict:
     fields = {"id": str(doc.id), "stamp": doc.stamp, "status": doc.status,
               "approved": "1" if doc.approved else "0",
-              "authors": " ".join(str(i) for i in doc.author_ids), "created": doc.created}
+              "authors": " ".join(str(i) for i in doc.author_ids), "created": doc.created,
+              "pending_f": doc.pending_body, "pending_status": doc.pending_status}
     for name in FIELD_BOOSTS:
         text = getattr(doc, name)
         fields[f"{name}_f"] = text
@@ -75,21 +77,29 @@ def _fields(doc: SearchDocument) -> dict:
     return fields
 
 
-def _word(word: Word) -> Query:
+def _pending(query: Query, pending: Query | None) -> list[Query]:
+    """`query` on the pending text, for the documents whose pending text the user may see."""
+    return [] if pending is None else [And([query, pending])]
+
+
+def _word(word: Word, pending: Query | None) -> Query:
     parts: list[Query] = [Term(f"{name}_f", word.folded, boost=boost)
                           for name, boost in FIELD_BOOSTS.items()]
     if word.has_marks:
         parts += [Term(name, word.accented, boost=FIELD_BOOSTS[name] * ACCENT_BOOST)
                   for name in ACCENTED_FIELDS]
+    parts += _pending(Term("pending_f", word.folded, boost=FIELD_BOOSTS["body"]), pending)
     return Or(parts)
 
 
-def _phrase(words: tuple[Word, ...]) -> Query:
+def _phrase(words: tuple[Word, ...], pending: Query | None) -> Query:
     parts: list[Query] = [Phrase(f"{name}_f", [w.folded for w in words], boost=boost)
                           for name, boost in FIELD_BOOSTS.items()]
     if any(w.has_marks for w in words):
         parts += [Phrase(name, [w.accented for w in words], boost=FIELD_BOOSTS[name] * ACCENT_BOOST)
                   for name in ACCENTED_FIELDS]
+    parts += _pending(Phrase("pending_f", [w.folded for w in words],
+                             boost=FIELD_BOOSTS["body"]), pending)
     return Or(parts)
 
 
@@ -98,34 +108,57 @@ def _pair(first: Word, second: Word) -> Query:
                     boost=FIELD_BOOSTS[name] * PHRASE_BOOST) for name in PAIR_FIELDS])
 
 
-def text_query(parsed: ParsedQuery) -> Query:
+def text_query(parsed: ParsedQuery, scope: Scope) -> Query:
     """The scored query: every syllable and quoted phrase, accents and adjacent pairs as bonus."""
     if parsed.empty:
         return Every()
-    required = And([_word(w) for w in parsed.words] + [_phrase(p) for p in parsed.phrases])
+    pending = pending_scope_query(scope)
+    required = And([_word(w, pending) for w in parsed.words]
+                   + [_phrase(p, pending) for p in parsed.phrases])
     pairs = parsed.adjacent_pairs()
     if not pairs:
         return required
     return AndMaybe(required, Or([_pair(*pair) for pair in pairs]))
 
 
-def matching_query(parsed: ParsedQuery) -> Query:
+def matching_query(parsed: ParsedQuery, scope: Scope) -> Query:
     """Which documents match, unscored: the folded fields alone decide (an accented word found
     in an accented field is always found folded in its folded twin)."""
-    words = [Or([Term(f"{name}_f", w.folded) for name in FIELD_BOOSTS]) for w in parsed.words]
-    phrases = [Or([Phrase(f"{name}_f", [w.folded for w in p]) for name in FIELD_BOOSTS])
+    pending = pending_scope_query(scope)
+    words = [Or([Term(f"{name}_f", w.folded) for name in FIELD_BOOSTS]
+                + _pending(Term("pending_f", w.folded), pending)) for w in parsed.words]
+    phrases = [Or([Phrase(f"{name}_f", [w.folded for w in p]) for name in FIELD_BOOSTS]
+                  + _pending(Phrase("pending_f", [w.folded for w in p]), pending))
                for p in parsed.phrases]
     return And(words + phrases)
 
 
-def scope_query(scope: Scope) -> Query:
-    allowed: list[Query] = [Term("approved", "1")]
+def _grants(scope: Scope, status_field: str) -> list[Query]:
+    """`Scope`'s grants beyond "approved", on the material's or the pending version's status."""
+    grants: list[Query] = []
     if scope.user_id is not None:
-        allowed.append(Term("authors", str(scope.user_id)))
-    if scope.head_department_id is not None:
-        allowed.append(And([Term("department", str(scope.head_department_id)),
-                            Not(Term("status", "draft"))]))
-    return Or(allowed)
+        grants.append(Term("authors", str(scope.user_id)))
+    if scope.department_id is not None:
+        department = Term("department", str(scope.department_id))
+        if scope.department_statuses is None:
+            grants.append(department)
+        elif scope.department_statuses:
+            grants.append(And([department, Or([Term(status_field, status)
+                                               for status in scope.department_statuses])]))
+    return grants
+
+
+def scope_query(scope: Scope) -> Query:
+    """The materials `scope` lets the user find (see `Scope`)."""
+    return Or([Term("approved", "1"), *_grants(scope, "status")])
+
+
+def pending_scope_query(scope: Scope) -> Query | None:
+    """The documents whose pending text the user may find; None when there are none."""
+    if scope.everything:
+        return Every()
+    grants = _grants(scope, "pending_status")
+    return Or(grants) if grants else None
 
 
 class _Reader:
@@ -174,7 +207,8 @@ class _Reader:
         if parsed.empty:
             docs = allowed
         else:
-            docs = allowed.intersection(self.searcher.docs_for_query(matching_query(parsed)))
+            docs = allowed.intersection(
+                self.searcher.docs_for_query(matching_query(parsed, request.scope)))
         for name, value in request.filters.items():
             if value and name in FACETS:
                 column = self.column(name)
@@ -201,7 +235,8 @@ class _Reader:
             ranked = [(d, 0.0) for d in heapq.nsmallest(end, docs)]
         else:
             allowed = docs if isinstance(docs, set) else set(docs)  # Whoosh takes set, not frozenset
-            results = self.searcher.search(text_query(parsed), limit=end, filter=allowed)
+            results = self.searcher.search(text_query(parsed, request.scope), limit=end,
+                                           filter=allowed)
             ranked = [(hit.docnum, float(hit.score or 0.0)) for hit in results]
         stored = self.searcher.stored_fields
         return [Hit(int(stored(d)["id"]), score) for d, score in ranked[request.offset:end]]
