@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         try:
             module.run(report)
-        except Exception as exc:  # one broken bench must not hide the others' figures
+        except Exception as exc:  # noqa: BLE001 - one broken bench must not hide the others' figures
             failed += 1
             print(f"  FAILED: {exc!r}", flush=True)
         print(f"  ({time.perf_counter() - started:.1f} s)", flush=True)

@@ -17,8 +17,7 @@ def run(report) -> None:
     with tempfile.TemporaryDirectory(prefix="lms-bench-store-") as tmp:
         source = Path(tmp) / "source.bin"
         with open(source, "wb") as out:
-            for _ in range(SIZE_MB):
-                out.write(os.urandom(1024 * 1024))
+            out.writelines(os.urandom(1024 * 1024) for _ in range(SIZE_MB))
         store = LocalBlobStore(Path(tmp) / "store")
         started = time.perf_counter()
         with open(source, "rb") as stream:

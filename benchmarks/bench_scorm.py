@@ -60,7 +60,7 @@ def build_package(path: Path) -> None:
 
 def timed(cmd: list[str], env: dict) -> tuple[float, str]:
     started = time.perf_counter()
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{cmd[:4]} failed: {result.stdout[-400:]} {result.stderr[-800:]}")
@@ -96,7 +96,7 @@ def player_config(port: int, cookie: str, material_id: int) -> dict:
     page = response.read().decode()
     conn.close()
     match = re.search(r'<script type="application/json" id="scorm-config">(.*?)</script>', page,
-                      re.S)
+                      re.DOTALL)
     if not match:
         raise RuntimeError(f"player page without config (status {response.status})")
     return json.loads(match.group(1))

@@ -2,6 +2,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 #: Plugins that a plain installation loads. A deployment narrows or widens this with LMS_PLUGINS.
 DEFAULT_PLUGINS: tuple[str, ...] = ("library", "scorm", "search", "targets", "video", "xerte")
@@ -10,8 +11,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = ("library", "scorm", "search", "targets", "vi
 class Defaults:
     LMS_PLUGINS = DEFAULT_PLUGINS
     #: Per-plugin settings, one key per plugin; each plugin declares its typed defaults.
-    LMS_PLUGIN_SETTINGS: dict = {}
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    LMS_PLUGIN_SETTINGS: ClassVar[dict] = {}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -57,6 +58,9 @@ def _persistent_secret(directory: Path) -> str:
 
 def load(app, test_config: dict | None) -> None:
     app.config.from_object(Defaults)
+    # Each app gets its own copies: a class attribute is shared by every app in the process.
+    for key in ("LMS_PLUGIN_SETTINGS", "SQLALCHEMY_ENGINE_OPTIONS"):
+        app.config[key] = dict(app.config[key])
     app.config.from_pyfile("config.py", silent=True)
     directory = data_dir(app)
     app.config["LMS_DATA_DIR"] = str(directory)

@@ -8,8 +8,17 @@ from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .models import (
-    ClassEnrollment, Department, DepartmentMembership, GradeLevel, ParentLink, Role, School,
-    SchoolClass, SchoolYear, Subject, User,
+    ClassEnrollment,
+    Department,
+    DepartmentMembership,
+    GradeLevel,
+    ParentLink,
+    Role,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    User,
 )
 
 DEMO_PASSWORD = "demo2026"

@@ -1,7 +1,11 @@
 """Core models: the school's structure, its people and the audit log."""
 from .audit import AuditLog, audit
 from .material import (
-    LearningAttempt, Material, MaterialAuthor, MaterialStatus, MaterialVersion,
+    LearningAttempt,
+    Material,
+    MaterialAuthor,
+    MaterialStatus,
+    MaterialVersion,
 )
 from .notification import Notification, notify
 from .school import Department, GradeLevel, School, SchoolClass, SchoolYear, Subject
@@ -16,7 +20,26 @@ from .user import (
 )
 
 __all__ = [
-    "AuditLog", "audit", "LearningAttempt", "Material", "MaterialStatus", "MaterialVersion", "MaterialAuthor", "Notification", "notify", "Department", "GradeLevel", "School", "SchoolClass", "SchoolYear",
-    "Subject", "ROLE_LABELS", "ClassEnrollment", "DepartmentMembership", "ParentLink", "Role",
-    "User", "UserRole",
+    "ROLE_LABELS",
+    "AuditLog",
+    "ClassEnrollment",
+    "Department",
+    "DepartmentMembership",
+    "GradeLevel",
+    "LearningAttempt",
+    "Material",
+    "MaterialAuthor",
+    "MaterialStatus",
+    "MaterialVersion",
+    "Notification",
+    "ParentLink",
+    "Role",
+    "School",
+    "SchoolClass",
+    "SchoolYear",
+    "Subject",
+    "User",
+    "UserRole",
+    "audit",
+    "notify",
 ]

@@ -59,7 +59,7 @@ class Department(db.Model):
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="department", order_by="Subject.name"
     )
-    memberships: Mapped[list["DepartmentMembership"]] = relationship(  # noqa: F821
+    memberships: Mapped[list[DepartmentMembership]] = relationship(  # noqa: F821
         back_populates="department"
     )
 
@@ -101,7 +101,7 @@ class SchoolClass(db.Model):
 
     school_year: Mapped[SchoolYear] = relationship()
     grade_level: Mapped[GradeLevel] = relationship()
-    homeroom_teacher: Mapped["User | None"] = relationship()  # noqa: F821
-    enrollments: Mapped[list["ClassEnrollment"]] = relationship(  # noqa: F821
+    homeroom_teacher: Mapped[User | None] = relationship()  # noqa: F821
+    enrollments: Mapped[list[ClassEnrollment]] = relationship(  # noqa: F821
         back_populates="school_class"
     )

@@ -5,9 +5,8 @@ Revises: (branch root; depends on 0002_materials)
 Create Date: 2026-11-23 13:04:56.778772
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'scorm_0001'
