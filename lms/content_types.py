@@ -85,6 +85,12 @@ class ContentType(ABC):
         (same transaction): carry over what belongs to the material rather than to one version
         (e.g. settings a teacher chose). Nothing by default."""
 
+    def attempt_detail_url(self, attempt) -> str | None:
+        """The URL of this type's drill-down into one `LearningAttempt` (SCOs, answers), linked
+        from the core results page; None when the type has none. Must not query the database:
+        it is called once per learner."""
+        return None
+
     def detect_file(self, path, filename: str) -> bool:
         """Return True when this type takes `path`, an upload that is not a zip, as it is
         (a single video file). The importer then hands `inspect`/`import_package` a

@@ -261,6 +261,7 @@ CORE_ROUTES: dict[str, Case | list[Case]] = {
     "materials.upload_report": [],
     "materials.confirm_upload": [],
     "materials.discard_upload": [],
+    "material_results.results": [],
     "vendor.asset": Case(PUBLIC, {"package": "htmx.org", "filename": "dist/htmx.min.js"},
                          absent_ok=True, note="node_modules is absent before `npm ci`"),
     "people_import.upload": Case({Role.ADMIN}),

@@ -14,9 +14,11 @@ UPLOADER_ROLES = frozenset({Role.TEACHER.value, Role.DEPARTMENT_HEAD.value,
 
 
 def init_app(app: Flask) -> None:
+    from .results import bp as results_bp
     from .views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(results_bp)
     app.extensions["lms"].navigation.append(NavEntry(
         "materials.upload", lambda: str(_l("Tải lên học liệu")),
         frozenset({Role.TEACHER.value, Role.DEPARTMENT_HEAD.value, Role.DEPUTY_HEAD.value}), 200))

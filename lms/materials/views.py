@@ -23,6 +23,7 @@ from ..packages.upload import (
 from ..permissions import material_or_abort, roles_required, version_to_play
 from ..plugins import registry
 from . import UPLOADER_ROLES, permanent_link
+from .results import can_see_results
 
 bp = Blueprint("materials", __name__)
 
@@ -62,7 +63,8 @@ def detail(id: int):
     return render_template("materials/detail.html", material=material, version=version,
                            type_name=type_name, status_label=_status_labels().get(material.status,
                                                                                   material.status),
-                           link=permanent_link(material))
+                           link=permanent_link(material),
+                           can_see_results=can_see_results(current_user, material))
 
 
 # Upload -------------------------------------------------------------------------------------

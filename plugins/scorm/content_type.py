@@ -97,6 +97,13 @@ class ScormContentType(ContentType):
         extra = {"version": version.id} if version is not None else {}
         return redirect(url_for("scorm.play", material_id=material.id, **extra))
 
+    def attempt_detail_url(self, attempt) -> str | None:
+        """The report's drill-down: SCO states and interactions of the attempt."""
+        from flask import url_for
+
+        return url_for("scorm_report.attempt_detail", material_id=attempt.material_id,
+                       attempt_id=attempt.id)
+
     def record(self, attempt, payload: dict) -> None:
         from .runtime import apply_commit_payload
 

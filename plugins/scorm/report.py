@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import groupby
 
 from flask import Blueprint, abort, render_template
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import LearningAttempt, Material, Role, User
+from lms.materials.results import (
+    LearnerResult,
+    duration,
+    latest_attempt,
+    learner_results,
+    percent,
+    status_labels,
+)
+from lms.models import LearningAttempt, Material, Role
 
 from . import grading
 from .content_type import package_for
@@ -37,45 +43,33 @@ def _material_for_report(material_id: int) -> Material:
 
 @dataclass
 class StudentRow:
-    user: User
-    attempts: list[LearningAttempt]
+    """A learner's results, graded by the package's own method across attempts."""
+
+    result: LearnerResult
     grade: grading.Grade
-    total_time_seconds: float
-    last_access_at: datetime
+
+    @property
+    def user(self):
+        return self.result.user
+
+    @property
+    def attempts(self) -> list[LearningAttempt]:
+        return self.result.attempts
+
+    @property
+    def total_time_seconds(self) -> float:
+        return self.result.total_time_seconds
+
+    @property
+    def last_access_at(self):
+        return self.result.last_access_at
 
 
 def student_rows(material: Material, grading_method: str) -> list[StudentRow]:
-    """One row per student, from a single query over the material's attempts."""
-    pairs = db.session.execute(
-        select(User, LearningAttempt)
-        .join(LearningAttempt, LearningAttempt.user_id == User.id)
-        .where(LearningAttempt.material_id == material.id)
-        .order_by(User.sort_key, User.id, LearningAttempt.number)
-    ).all()
-    rows = []
-    for user, group in groupby(pairs, key=lambda pair: pair[0]):
-        attempts = [attempt for _, attempt in group]
-        rows.append(StudentRow(
-            user=user, attempts=attempts, grade=grading.grade_attempts(attempts, grading_method),
-            total_time_seconds=sum(a.total_time_seconds for a in attempts),
-            last_access_at=max(a.last_access_at for a in attempts)))
-    return rows
-
-
-def status_labels() -> dict[str, str]:
-    return {"completed": _("Hoàn thành"), "incomplete": _("Đang học"),
-            "not attempted": _("Chưa học"), "unknown": _("Chưa rõ"), "passed": _("Đạt"),
-            "failed": _("Chưa đạt")}
-
-
-def duration(seconds: float | None) -> str:
-    seconds = int(seconds or 0)
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-
-
-def percent(scaled: float | None) -> str:
-    return "" if scaled is None else f"{scaled * 100:.0f}%"
+    """One row per student, from the core's single query over the material's attempts."""
+    return [StudentRow(result=result,
+                       grade=grading.grade_attempts(result.attempts, grading_method))
+            for result in learner_results(material, pick=latest_attempt)]
 
 
 @bp.route("/<int:material_id>")

@@ -174,6 +174,11 @@ class VideoContentType(ContentType):
         extra = {"version": version.id} if version is not None else {}
         return redirect(url_for("video.play", material_id=material.id, **extra))
 
+    def attempt_detail_url(self, attempt) -> str | None:
+        """The report's drill-down: the attempt's answers, where short texts are marked."""
+        return url_for("video_report.attempt_detail", material_id=attempt.material_id,
+                       attempt_id=attempt.id)
+
     def record(self, attempt, payload: dict) -> None:
         from .tracking import record_progress
 

@@ -10,7 +10,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.extensions import db
-from lms.models import LearningAttempt, Material, Role, User
+from lms.materials.results import (
+    duration,
+    latest_attempt,
+    learner_results,
+    percent,
+    status_labels,
+)
+from lms.models import LearningAttempt, Material, Role
 from lms.models.base import utcnow
 
 from . import lesson_model
@@ -36,38 +43,12 @@ def _material_for_report(material_id: int) -> Material:
     return material
 
 
-def status_labels() -> dict[str, str]:
-    return {"completed": _("Hoàn thành"), "incomplete": _("Đang học"),
-            "not attempted": _("Chưa học"), "unknown": _("Chưa rõ"), "passed": _("Đạt"),
-            "failed": _("Chưa đạt")}
-
-
-def duration(seconds: float | None) -> str:
-    seconds = int(seconds or 0)
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-
-
-def percent(scaled: float | None) -> str:
-    return "" if scaled is None else f"{scaled * 100:.0f}%"
-
-
 @bp.route("/<int:material_id>")
 @login_required
 def students(material_id: int):
     """One row per student (their latest attempt), from a single query."""
     material = _material_for_report(material_id)
-    pairs = db.session.execute(
-        select(User, LearningAttempt)
-        .join(LearningAttempt, LearningAttempt.user_id == User.id)
-        .where(LearningAttempt.material_id == material.id)
-        .order_by(User.sort_key, User.id, LearningAttempt.number)).all()
-    rows = []
-    for user, group in groupby(pairs, key=lambda pair: pair[0]):
-        attempts = [attempt for _user, attempt in group]
-        rows.append({"user": user, "attempts": attempts, "latest": attempts[-1],
-                     "time": sum(a.total_time_seconds for a in attempts),
-                     "last_access": max(a.last_access_at for a in attempts)})
+    rows = learner_results(material, pick=latest_attempt)
     pending = db.session.scalar(
         select(db.func.count(VideoAnswer.id))
         .join(LearningAttempt, LearningAttempt.id == VideoAnswer.attempt_id)
