@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from datetime import datetime
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
+from lms.beacon import json_answer, read_json_object
 from lms.extensions import csrf, db
 from lms.models import LearningAttempt
 from lms.models.base import utcnow
@@ -281,24 +281,6 @@ def _int(value) -> int | None:
     return None
 
 
-def _read_body() -> dict | None:
-    raw = request.get_data(cache=False)[:MAX_BODY_BYTES + 1]
-    if len(raw) > MAX_BODY_BYTES:
-        return None
-    try:
-        payload = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return payload if isinstance(payload, dict) else None
-
-
-def _answer(status: int, **body):
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _state(attempt: LearningAttempt) -> dict:
     details = attempt.details or {}
     return {"completion": attempt.completion, "success": attempt.success,
@@ -319,7 +301,7 @@ def _attempt_for_request(attempt_id: int, token: str):
         select(VideoLesson).where(VideoLesson.version_id == attempt.version_id))
     if lesson is None:
         raise Refused(404, _("Lượt học này không thuộc video tương tác nào."))
-    payload = _read_body()
+    payload = read_json_object(MAX_BODY_BYTES)
     if payload is None:
         raise Refused(400, _("Dữ liệu gửi lên không hợp lệ."))
     # serialise writes to one attempt (row lock on PostgreSQL, write lock on SQLite)
@@ -342,10 +324,10 @@ def progress(attempt_id: int, token: str):
     try:
         attempt, lesson, payload = _attempt_for_request(attempt_id, token)
     except Refused as refused:
-        return _answer(refused.status, result=False, message=refused.message)
+        return json_answer(refused.status, result=False, message=refused.message)
     record_progress(attempt, lesson, payload)
     _committed(attempt, payload)
-    return _answer(200, result=True, **_state(attempt))
+    return json_answer(200, result=True, **_state(attempt))
 
 
 @bp.post("/attempts/<int:attempt_id>/<token>/answer")
@@ -362,6 +344,6 @@ def answer(attempt_id: int, token: str):
             result = record_answer(attempt, lesson, payload)
     except Refused as refused:
         db.session.rollback()
-        return _answer(refused.status, result=False, message=refused.message)
+        return json_answer(refused.status, result=False, message=refused.message)
     _committed(attempt, payload)
-    return _answer(200, result=True, answer=result, **_state(attempt))
+    return json_answer(200, result=True, answer=result, **_state(attempt))

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from datetime import datetime
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select, update
 
 from lms import signals
+from lms.beacon import json_answer, read_json_object
 from lms.extensions import csrf, db
 from lms.models import LearningAttempt
 from lms.models.base import utcnow
@@ -122,42 +122,24 @@ def _int(value) -> int | None:
     return None
 
 
-def _read_body(raw: bytes) -> dict | None:
-    """The JSON object a commit carries (sendBeacon sends it as text/plain), or None."""
-    if len(raw) > MAX_COMMIT_BYTES:
-        return None
-    try:
-        payload = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return payload if isinstance(payload, dict) else None
-
-
-def _answer(status: int, **body):
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.post("/attempts/<int:attempt_id>/<token>/commit")
 @csrf.exempt
 def commit(attempt_id: int, token: str):
     """Record one progress report of a standalone lesson."""
     if not current_user.is_authenticated:
-        return _answer(401, result=False, message=_(
+        return json_answer(401, result=False, message=_(
             "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; tiến độ đã lưu không bị mất."))
     attempt = db.session.get(LearningAttempt, attempt_id)
     if (attempt is None or attempt.user_id != current_user.id
             or not hmac.compare_digest(attempt_token(attempt), token)):
-        return _answer(403, result=False, message=_("Không có quyền ghi tiến độ cho lượt học này."))
+        return json_answer(403, result=False, message=_("Không có quyền ghi tiến độ cho lượt học này."))
     lesson = db.session.scalar(
         select(XerteLesson).where(XerteLesson.version_id == attempt.version_id))
     if lesson is None or lesson.export_kind in ("scorm2004", "scorm12"):
-        return _answer(404, result=False, message=_("Lượt học này không thuộc bài Xerte nào."))
-    payload = _read_body(request.get_data(cache=False)[:MAX_COMMIT_BYTES + 1])
+        return json_answer(404, result=False, message=_("Lượt học này không thuộc bài Xerte nào."))
+    payload = read_json_object(MAX_COMMIT_BYTES)
     if payload is None:
-        return _answer(400, result=False, message=_("Dữ liệu tiến độ không hợp lệ."))
+        return json_answer(400, result=False, message=_("Dữ liệu tiến độ không hợp lệ."))
     # serialise writes to one attempt (row lock on PostgreSQL, write lock on SQLite)
     db.session.execute(update(LearningAttempt).where(LearningAttempt.id == attempt.id)
                        .values(last_access_at=utcnow()))
@@ -166,5 +148,5 @@ def commit(attempt_id: int, token: str):
     db.session.commit()
     signals.attempt_committed.send(current_app._get_current_object(), attempt=attempt,
                                    payload=payload)
-    return _answer(200, result=True, completion=attempt.completion,
+    return json_answer(200, result=True, completion=attempt.completion,
                    total_time_seconds=attempt.total_time_seconds)
