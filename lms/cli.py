@@ -34,14 +34,17 @@ def migrate_command() -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Tạo trường mẫu (chạy lại không tạo trùng). Tự nâng cấp CSDL nếu còn trống."""
-    from .seed import DEMO_PASSWORD, seed_demo_school
+    from .seed import DEMO_PASSWORD, seed_demo_school, seed_plugins_demo
 
     upgrade_database()
     created, logins = seed_demo_school()
+    notes = seed_plugins_demo()
     click.echo("Đã tạo trường mẫu." if created else "Trường mẫu đã có sẵn, không thay đổi.")
     click.echo(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
     for username, label in logins:
         click.echo(f"  {username:<14} {label}")
+    for line in notes:
+        click.echo(line)
 
 
 @click.command("gc-blobs")

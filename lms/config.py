@@ -5,7 +5,8 @@ from pathlib import Path
 from typing import ClassVar
 
 #: Plugins that a plain installation loads. A deployment narrows or widens this with LMS_PLUGINS.
-DEFAULT_PLUGINS: tuple[str, ...] = ("library", "scorm", "search", "targets", "video", "xerte")
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "library", "scorm", "search", "targets", "video", "xerte", "assignments", "gradebook")
 
 
 class Defaults:

@@ -201,3 +201,31 @@ def material_or_abort(material_id: int):
     if not can_view_material(current_user, material):
         abort(403)
     return material
+
+
+# Teaching ----------------------------------------------------------------------------------------
+def teaching_scope(user):
+    """SQL: the (class_id, subject_id) pairs `user` teaches (phân công chuyên môn), as a select
+    of `TeachingAssignment` rows to filter or join on."""
+    from sqlalchemy import select
+
+    from .models import TeachingAssignment
+
+    return select(TeachingAssignment.class_id, TeachingAssignment.subject_id).where(
+        TeachingAssignment.teacher_id == user.id)
+
+
+def teaches(user, class_id: int, subject_id: int | None = None) -> bool:
+    """Whether `user` teaches `subject_id` (any subject when None) in class `class_id`."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import TeachingAssignment
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    query = select(TeachingAssignment.id).where(TeachingAssignment.teacher_id == user.id,
+                                                TeachingAssignment.class_id == class_id)
+    if subject_id is not None:
+        query = query.where(TeachingAssignment.subject_id == subject_id)
+    return db.session.scalar(query.limit(1)) is not None

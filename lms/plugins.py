@@ -23,6 +23,17 @@ class PluginError(RuntimeError):
     """A listed plugin is missing, duplicated, malformed or misconfigured. Startup stops."""
 
 
+@dataclass
+class DemoSchool:
+    """What `LMSPlugin.seed_demo` gets: the demo school's accounts and the day it is seeded."""
+
+    today: Any  #: datetime.date
+    #: username -> User of every demo account
+    accounts: dict[str, Any]
+    #: lines printed after the logins ("Bài giảng mẫu: ...")
+    notes: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     """A link in the main navigation, shown to users holding any of `roles`."""
@@ -73,6 +84,9 @@ class LMSPlugin:
     name: str = ""
     #: Typed defaults of this plugin's settings (``LMS_PLUGIN_SETTINGS[name]``).
     default_settings: ClassVar[dict[str, Any]] = {}
+    #: When `seed_demo` runs relative to other plugins' (lower first): lessons before the
+    #: assignments that give them, assignments before the gradebook that reads their grades.
+    seed_order: ClassVar[int] = 100
 
     def __init__(self, app: Flask, settings: dict[str, Any]) -> None:
         self.app = app
@@ -112,6 +126,11 @@ class LMSPlugin:
 
     def init(self, app: Flask) -> None:
         """Anything else to do at startup (after the contributions above are registered)."""
+
+    def seed_demo(self, demo: DemoSchool) -> None:
+        """Add this plugin's part of the demo school that `flask lms seed-demo` creates (after the
+        core's people and classes, in `seed_order`). Must be idempotent: add only what is
+        missing. The caller commits."""
 
     @property
     def migrations_dir(self) -> str | None:

@@ -18,6 +18,7 @@ from .models import (
     SchoolClass,
     SchoolYear,
     Subject,
+    TeachingAssignment,
     User,
 )
 
@@ -27,8 +28,22 @@ DEPARTMENTS = [
     ("TOAN", "Tổ Toán – Tin", [("TOAN", "Toán"), ("TIN", "Tin học")]),
     ("VAN", "Tổ Ngữ văn", [("VAN", "Ngữ văn"), ("GDCD", "Giáo dục công dân")]),
     ("ANH", "Tổ Ngoại ngữ", [("ANH", "Tiếng Anh")]),
-    ("KHTN", "Tổ Khoa học tự nhiên", [("KHTN", "Khoa học tự nhiên"), ("CN", "Công nghệ")]),
+    ("KHTN", "Tổ Khoa học tự nhiên", [("KHTN", "Khoa học tự nhiên"), ("CN", "Công nghệ"),
+                                       ("GDTC", "Giáo dục thể chất")]),
 ]
+
+# Phân công chuyên môn: subject -> [(teacher, classes)]. GDTC is assessed by comment only
+# (Đạt/Chưa đạt, Thông tư 22), so the demo gradebook shows both kinds of subject.
+TEACHING = {
+    "TOAN": [("gv.toan", ("6A1", "6A2")), ("tt.toan", ("7A1",)), ("tp.toan", ("8A1",))],
+    "TIN": [("gv.tin", ("6A1", "6A2", "7A1", "8A1"))],
+    "VAN": [("gv.van", ("6A1", "6A2")), ("tt.van", ("7A1", "8A1"))],
+    "GDCD": [("gv.van", ("6A1", "6A2", "7A1", "8A1"))],
+    "ANH": [("gv.anh", ("6A1", "6A2")), ("tt.anh", ("7A1", "8A1"))],
+    "KHTN": [("gv.khtn", ("6A1", "6A2")), ("tt.khtn", ("7A1", "8A1"))],
+    "CN": [("tt.khtn", ("6A1", "6A2", "7A1", "8A1"))],
+    "GDTC": [("gv.khtn", ("6A1", "6A2", "7A1", "8A1"))],
+}
 
 # username, full name, roles, department code, position
 STAFF = [
@@ -105,13 +120,14 @@ def seed_demo_school(today: date | None = None) -> tuple[bool, list[tuple[str, s
         db.session.flush()
         year.make_current()
     departments = {}
+    subjects_by_code = {}
     for code, dept_name, subjects in DEPARTMENTS:
         department, created = _get_or_create(Department, {"name": dept_name}, code=code)
         mark(created)
         departments[code] = department
         for subject_code, subject_name in subjects:
-            _, created = _get_or_create(Subject, {"name": subject_name, "department": department},
-                                        code=subject_code)
+            subjects_by_code[subject_code], created = _get_or_create(
+                Subject, {"name": subject_name, "department": department}, code=subject_code)
             mark(created)
     grades = {}
     for number in range(6, 10):
@@ -140,16 +156,22 @@ def seed_demo_school(today: date | None = None) -> tuple[bool, list[tuple[str, s
         logins.append((username, f"{full_name} – " + ", ".join(_role_vi(r) for r in roles)))
     db.session.flush()
 
-    for class_name, grade, homeroom, students in CLASSES:
+    classes = {}
+    for class_number, (class_name, grade, homeroom, students) in enumerate(CLASSES, start=1):
         school_class, created = _get_or_create(
             SchoolClass, {"grade_level": grades[grade], "homeroom_teacher": accounts[homeroom]},
             name=class_name, school_year_id=year.id)
         mark(created)
+        classes[class_name] = school_class
         db.session.flush()
         for index, (full_name, born) in enumerate(students, start=1):
             code = f"{class_name.lower()}.{index:02d}"
             student = user(f"hs.{code}", full_name, [Role.STUDENT], birth_date=born,
                            external_code=f"HS{year.name[:4]}{class_name}{index:02d}")
+            if student.national_id is None:
+                # 079 = Hồ Chí Minh City, 2 = born in the 2000s, the birth year, then a serial.
+                student.national_id = f"0792{born.year % 100:02d}{class_number:03d}{index:03d}"
+                mark(True)
             parent_name = _parent_name(full_name, index)
             parent = user(f"ph.{code}", parent_name, [Role.PARENT], phone=f"09{index:02d}{grade:02d}1234")
             db.session.flush()
@@ -162,8 +184,33 @@ def seed_demo_school(today: date | None = None) -> tuple[bool, list[tuple[str, s
             if class_name == "6A1" and index == 1:
                 logins.append((student.username, f"{full_name} – Học sinh lớp {class_name}"))
                 logins.append((parent.username, f"{parent_name} – Phụ huynh của {full_name}"))
+    db.session.flush()
+    for subject_code, teachers in TEACHING.items():
+        for username, class_names in teachers:
+            for class_name in class_names:
+                _, created = _get_or_create(
+                    TeachingAssignment, teacher_id=accounts[username].id,
+                    class_id=classes[class_name].id,
+                    subject_id=subjects_by_code[subject_code].id)
+                mark(created)
     db.session.commit()
     return created_any, logins
+
+
+def seed_plugins_demo(today: date | None = None) -> list[str]:
+    """Let each loaded plugin add its part of the demo school (lessons, assignments, grades),
+    in `seed_order`; return the lines they want printed. Run after `seed_demo_school`."""
+    from flask import current_app
+
+    from .plugins import DemoSchool, registry
+
+    accounts = {u.username: u for u in db.session.scalars(select(User))}
+    demo = DemoSchool(today=today or date.today(), accounts=accounts)
+    plugins = sorted(registry(current_app).plugins.values(), key=lambda p: p.seed_order)
+    for plugin in plugins:
+        plugin.seed_demo(demo)
+        db.session.commit()
+    return demo.notes
 
 
 def _parent_name(child_name: str, index: int) -> str:

@@ -33,3 +33,15 @@ material_deleted = _signals.signal("material-deleted")
 attempt_committed = _signals.signal("attempt-committed")
 #: A department reached its target of approved lessons. kwargs: department, school_year, reached_on.
 target_reached = _signals.signal("target-reached")
+#: A teacher gave an assignment to classes, groups or students (it is now visible to them once it
+#: opens). kwargs: assignment, actor.
+assignment_published = _signals.signal("assignment-published")
+#: A student's work on an assignment was turned in (by the student, or automatically when the
+#: lesson was finished). kwargs: submission, actor (None when automatic).
+submission_turned_in = _signals.signal("submission-turned-in")
+#: A teacher returned graded work (Trả bài): the grade and comment are now released to the
+#: student and their parents. kwargs: submissions (list), actor.
+submissions_returned = _signals.signal("submissions-returned")
+#: Gradebook cells changed (typed, filled from assignments, imported). kwargs: changes (list of
+#: gradebook change rows), actor.
+gradebook_changed = _signals.signal("gradebook-changed")

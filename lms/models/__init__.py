@@ -8,7 +8,15 @@ from .material import (
     MaterialVersion,
 )
 from .notification import Notification, notify
-from .school import Department, GradeLevel, School, SchoolClass, SchoolYear, Subject
+from .school import (
+    Department,
+    GradeLevel,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    TeachingAssignment,
+)
 from .user import (
     ROLE_LABELS,
     ClassEnrollment,
@@ -38,6 +46,7 @@ __all__ = [
     "SchoolClass",
     "SchoolYear",
     "Subject",
+    "TeachingAssignment",
     "User",
     "UserRole",
     "audit",

@@ -105,3 +105,24 @@ class SchoolClass(db.Model):
     enrollments: Mapped[list[ClassEnrollment]] = relationship(  # noqa: F821
         back_populates="school_class"
     )
+
+
+class TeachingAssignment(db.Model):
+    """Phân công chuyên môn: a teacher teaches a subject in a class this school year.
+
+    It decides whose classes a teacher may give work to and whose gradebook columns they keep;
+    a subject may have several teachers in one class (a co-teacher, a substitute).
+    """
+
+    __tablename__ = "teaching_assignment"
+    __table_args__ = (UniqueConstraint("teacher_id", "class_id", "subject_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"),
+                                          index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"),
+                                            index=True)
+
+    teacher: Mapped[User] = relationship()  # noqa: F821
+    school_class: Mapped[SchoolClass] = relationship()
+    subject: Mapped[Subject] = relationship()

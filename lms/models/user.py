@@ -57,6 +57,9 @@ class User(UserMixin, db.Model):
     birth_date: Mapped[date | None]
     #: Mã học sinh / mã giáo viên from VnEdu or SMAS; re-imports match on it
     external_code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    #: Mã định danh: the 12-digit personal identification number the ministry's database and the
+    #: score sheets of VnEdu/SMAS carry (a citizen ID for those who have one)
+    national_id: Mapped[str | None] = mapped_column(String(12), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     #: imported and reset accounts must choose their own password at first login

@@ -150,7 +150,7 @@ class WrongBlueprint(LMSPlugin):
     """Sai tên blueprint"""
 
     def blueprints(self):
-        return [Blueprint("gradebook", __name__)]
+        return [Blueprint("reportcard", __name__)]
 
 
 class PrefixedBlueprint(LMSPlugin):
@@ -174,7 +174,7 @@ class NotAPlugin:
 
 
 @pytest.mark.parametrize("plugins, extra, message", [
-    (("gradebook",), {}, ("plugin 'gradebook' is listed in LMS_PLUGINS but not installed "
+    (("reportcard",), {}, ("plugin 'reportcard' is listed in LMS_PLUGINS but not installed "
                          r"\(installed: .*example")),
     (("example", "example"), {}, "LMS_PLUGINS lists 'example' more than once"),
     ("example", {}, "LMS_PLUGINS must be a list of plugin names"),
@@ -182,7 +182,7 @@ class NotAPlugin:
                                     "lms.plugins.LMSPlugin")),
     (("bad",), {"bad": lambda app, settings: None}, "is not a subclass of lms.plugins.LMSPlugin"),
     (("bad",), {"bad": WrongBlueprint},
-     "plugin 'bad': blueprint 'gradebook' must be named 'bad' or start with 'bad_'"),
+     "plugin 'bad': blueprint 'reportcard' must be named 'bad' or start with 'bad_'"),
     (("bad",), {"bad": BadNavigation},
      "plugin 'bad': navigation entry points at unknown endpoint 'nowhere.index'"),
 ])

@@ -1,0 +1,25 @@
+"""Giao bài
+
+Teachers give library lessons or plain tasks to classes, groups or students with dates and
+extensions; students see a to-do list and hand in work (photos of paper work too); teachers
+grade at the grading desk and return the work (Trả bài).
+"""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from lms.plugins import LMSPlugin
+
+
+class AssignmentsPlugin(LMSPlugin):
+    """Giao bài
+
+    Assignments of library materials or plain tasks, the student's to-do list and hand-in, and
+    the teacher's grading desk with released grades.
+    """
+
+    default_settings: ClassVar = {}
+    seed_order: ClassVar[int] = 50
+
+    def init(self, app):
+        from . import models  # noqa: F401  (the tables, for SQLAlchemy and Alembic)
