@@ -251,7 +251,7 @@ class Submission(db.Model):
     files: Mapped[list[SubmissionFile]] = relationship(
         cascade="all, delete-orphan", order_by="SubmissionFile.id")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
 class SubmissionFile(db.Model):

@@ -109,7 +109,7 @@ class Entry(db.Model):
 
     student: Mapped[User] = relationship(foreign_keys=[student_id])
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
 class Change(db.Model):
