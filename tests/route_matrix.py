@@ -249,6 +249,9 @@ CORE_ROUTES: dict[str, Case | list[Case]] = {
     "admin.disable": Case({Role.ADMIN}, {"user_id": user("gv.anh")}, method="POST"),
     "admin.enable": Case({Role.ADMIN}, {"user_id": user("gv.anh")}, method="POST"),
     "admin.audit_log": Case({Role.ADMIN}),
+    "admin.teaching": [Case({Role.ADMIN}), Case({Role.ADMIN}, {"class_id": school_class("6A1")})],
+    "admin.save_teaching": Case({Role.ADMIN}, {"class_id": school_class("6A2")}, method="POST",
+                                note="nothing sent: nothing changes"),
     "materials.upload": [
         Case(TEACHING | {Role.PRINCIPAL, Role.VICE_PRINCIPAL}),
         Case(TEACHING | {Role.PRINCIPAL, Role.VICE_PRINCIPAL}, method="POST",
