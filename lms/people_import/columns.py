@@ -29,7 +29,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "birth_date": ("ngaysinh", "ngaythangnamsinh", "sinhngay"),
     "class_name": ("lop", "tenlop", "lophoc"),
     "grade": ("khoi", "khoilop"),
-    "student_code": ("mahocsinh", "mahs", "madinhdanh", "madinhdanhhocsinh", "mahocsinhmoet"),
+    "student_code": ("mahocsinh", "mahs", "mahocsinhmoet"),
+    #: Mã định danh (12 digits, the ministry's personal ID; a citizen's CCCD number)
+    "national_id": ("madinhdanh", "madinhdanhhocsinh", "madinhdanhcanhan", "madinhdanhbgd",
+                    "socccd", "cccd"),
     "teacher_code": ("magiaovien", "magv", "macanbo", "macb", "macanbogiaovien"),
     "gender": ("gioitinh",),
     "department": ("to", "tochuyenmon", "tobomon", "tocm", "tobm"),

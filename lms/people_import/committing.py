@@ -87,7 +87,8 @@ def _write(plan: ImportPlan, actor, progress) -> ImportResult:
     ids_by_username = _insert_and_fetch_ids(User, [
         {"username": a.username, "full_name": a.full_name, "sort_key": name_sort_key(a.full_name),
          "email": a.email, "phone": a.phone, "birth_date": a.birth_date,
-         "external_code": a.external_code, "password_hash": hashed, "active": True,
+         "external_code": a.external_code, "national_id": a.national_id,
+         "password_hash": hashed, "active": True,
          "must_change_password": True, "created_at": utcnow()}
         for a, hashed in zip(plan.new_accounts, hashes)], "username")
     user_ids = {a.key: ids_by_username[a.username] for a in plan.new_accounts}

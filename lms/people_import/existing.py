@@ -48,11 +48,12 @@ class Person:
     email: str | None
     phone: str | None
     external_code: str | None
+    national_id: str | None
     roles: set[str] = field(default_factory=set)
 
 
 _PERSON_COLUMNS = (User.id, User.username, User.full_name, User.birth_date, User.email, User.phone,
-                   User.external_code)
+                   User.external_code, User.national_id)
 
 
 def _people(condition_for_chunk, values: Iterable) -> dict[int, Person]:
@@ -70,6 +71,11 @@ def _people(condition_for_chunk, values: Iterable) -> dict[int, Person]:
 def people_by_code(codes: Iterable[str]) -> dict[str, Person]:
     found = _people(lambda batch: User.external_code.in_(batch), codes)
     return {person.external_code: person for person in found.values()}
+
+
+def people_by_national_id(national_ids: Iterable[str]) -> dict[str, Person]:
+    found = _people(lambda batch: User.national_id.in_(batch), national_ids)
+    return {person.national_id: person for person in found.values()}
 
 
 def people_by_email(emails: Iterable[str]) -> dict[str, list[Person]]:

@@ -35,6 +35,7 @@ class NewAccount:
     email: str | None = None
     phone: str | None = None
     external_code: str | None = None
+    national_id: str | None = None
     extra_roles: list[str] = field(default_factory=list)
     #: shown on the password slip: the student's class, or the children's classes
     class_label: str = ""
@@ -105,6 +106,26 @@ class _Planner:
         self.plan.new_accounts.append(account)
         return account
 
+    def check_national_ids(self, keys: list[RowKeys], records) -> dict[str, existing.Person]:
+        """Reject rows repeating a Mã định danh of an earlier row; return the accounts that
+        already hold the file's ids, for `national_id_taken`."""
+        for problem in find_duplicates(
+                keys, "national_id",
+                lambda value, first: _("Mã định danh %(value)s trùng với dòng %(row)s.",
+                                       value=value, row=first)):
+            self.reject(problem.row, problem.reasons[0])
+        return existing.people_by_national_id(r.national_id for r in records if r.national_id)
+
+    def national_id_taken(self, record, person, holders: dict[str, existing.Person]) -> bool:
+        """Reject the row when its Mã định danh belongs to another account than `person`."""
+        holder = holders.get(record.national_id) if record.national_id else None
+        if holder is None or (person is not None and holder.id == person.id):
+            return False
+        self.reject(record.row, _("Mã định danh %(value)s đã được dùng cho tài khoản khác "
+                                  "(%(username)s).", value=record.national_id,
+                                  username=holder.username))
+        return True
+
     def finish(self) -> ImportPlan:
         self.plan.problems = sorted(self.problems.values(), key=lambda p: p.row)
         return self.plan
@@ -128,6 +149,7 @@ def plan_students(records: list[StudentRecord], keys: list[RowKeys],
             lambda code, first: _("Mã học sinh %(code)s trùng với dòng %(row)s.", code=code,
                                   row=first)):
         planner.reject(problem.row, problem.reasons[0])
+    id_holders = planner.check_national_ids(keys, records)
     records = [r for r in records if r.row not in planner.problems]
     known = existing.people_by_code(r.code for r in records)
     known_ids = [p.id for p in known.values()]
@@ -142,19 +164,23 @@ def plan_students(records: list[StudentRecord], keys: list[RowKeys],
                                          "(%(username)s).", code=record.code,
                                          username=person.username))
             continue
+        if planner.national_id_taken(record, person, id_holders):
+            continue
         class_ref = planner.class_ref(record.class_name, record.grade)
         if person is None:
             account = planner.new_account(
                 student_base(record.code, record.full_name), full_name=record.full_name,
                 role=existing.STUDENT, birth_date=record.birth_date, email=record.email,
-                phone=record.phone, external_code=record.code, class_label=record.class_name)
+                phone=record.phone, external_code=record.code, national_id=record.national_id,
+                class_label=record.class_name)
             student_ref: UserRef = account.key
             plan.enrollments_added.append((student_ref, class_ref))
             plan.count("students", "new")
         else:
             student_ref = person.id
             changed = _changes(person, full_name=record.full_name, birth_date=record.birth_date,
-                               email=record.email, phone=record.phone)
+                               email=record.email, phone=record.phone,
+                               national_id=record.national_id)
             if changed:
                 plan.user_updates.append({"id": person.id, **changed})
             enrollment = enrollments.get(person.id)
@@ -249,6 +275,7 @@ def plan_teachers(records: list[TeacherRecord], keys: list[RowKeys], plan: Impor
     ]
     for problem in duplicates:
         planner.reject(problem.row, problem.reasons[0])
+    id_holders = planner.check_national_ids(keys, records)
     departments = existing.departments()
     by_code = existing.people_by_code(r.code for r in records if r.code)
     by_email = existing.people_by_email(r.email for r in records if r.email)
@@ -267,7 +294,8 @@ def plan_teachers(records: list[TeacherRecord], keys: list[RowKeys], plan: Impor
                 planner.reject(record.row, _("Không có tổ chuyên môn \"%(name)s\".",
                                              name=record.department))
         person = _match_teacher(planner, record, by_code, by_email)
-        if record.row in planner.problems:
+        if record.row in planner.problems or planner.national_id_taken(record, person,
+                                                                       id_holders):
             continue
         roles = {TEACHER_ROLE}
         if record.position in POSITION_ROLES:
@@ -278,7 +306,8 @@ def plan_teachers(records: list[TeacherRecord], keys: list[RowKeys], plan: Impor
             account = planner.new_account(
                 name_base(record.full_name), full_name=record.full_name, role=TEACHER_ROLE,
                 birth_date=record.birth_date, email=record.email, phone=record.phone,
-                external_code=record.code, extra_roles=sorted(roles - {TEACHER_ROLE}),
+                external_code=record.code, national_id=record.national_id,
+                extra_roles=sorted(roles - {TEACHER_ROLE}),
                 class_label=record.homeroom or "")
             ref: UserRef = account.key
             if department_id is not None:
@@ -288,7 +317,7 @@ def plan_teachers(records: list[TeacherRecord], keys: list[RowKeys], plan: Impor
             ref = person.id
             changed = _changes(person, full_name=record.full_name, birth_date=record.birth_date,
                                email=record.email, phone=record.phone,
-                               external_code=record.code)
+                               external_code=record.code, national_id=record.national_id)
             if changed:
                 plan.user_updates.append({"id": person.id, **changed})
             role_change = _plan_roles(plan, person, roles, has_position_column)

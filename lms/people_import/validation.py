@@ -17,6 +17,7 @@ CLASS_NAME = re.compile(r"^(\d{1,2})[A-Z][A-Z0-9]{0,5}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_PATTERNS = (re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$"),)
+NATIONAL_ID = re.compile(r"^\d{12}$")
 
 #: folded "Chức vụ" -> position; "member" is an ordinary teacher
 POSITIONS = {
@@ -55,6 +56,7 @@ class StudentRecord:
     email: str | None
     phone: str | None
     parent: ParentInfo | None
+    national_id: str | None = None
 
 
 @dataclass
@@ -69,6 +71,7 @@ class TeacherRecord:
     position: str | None  #: None when the file has no "Chức vụ" column
     homeroom: str | None
     homeroom_grade: int | None
+    national_id: str | None = None
 
 
 def text(value) -> str:
@@ -117,6 +120,24 @@ def normalize_phone(value) -> str | None:
         digits = "0" + digits
     if not re.fullmatch(r"0\d{9,10}", digits):
         raise BadValue(_("Số điện thoại \"%(value)s\" không hợp lệ.", value=raw))
+    return digits
+
+
+def normalize_national_id(value) -> str | None:
+    """Mã định danh: exactly 12 digits, kept as text (it starts with a province code like 079)."""
+    if isinstance(value, bool):
+        raise BadValue(_("Mã định danh phải gồm đúng 12 chữ số."))
+    if isinstance(value, int | float) and float(value).is_integer():
+        # Excel turns a typed 079212001001 into the number 79212001001. Ids start with a
+        # province code 001–096, so a number cell lost at most two zeros: give them back.
+        digits = str(int(value))
+        value = digits.zfill(12) if len(digits) in (10, 11) else digits
+    raw = text(value)
+    if not raw:
+        return None
+    digits = re.sub(r"[\s.\-]", "", raw)
+    if not NATIONAL_ID.match(digits):
+        raise BadValue(_("Mã định danh \"%(value)s\" phải gồm đúng 12 chữ số.", value=raw))
     return digits
 
 
@@ -203,11 +224,12 @@ def read_student(reader: RowReader) -> StudentRecord | None:
     birth_date = reader.get("birth_date", parse_date)
     email = reader.get("email", normalize_email)
     phone = reader.get("phone", normalize_phone)
+    national_id = reader.get("national_id", normalize_national_id)
     parent = _read_parent(reader)
     if reader.reasons:
         return None
     return StudentRecord(reader.number, full_name, code, class_info[0], class_info[1], birth_date,
-                         email, phone, parent)
+                         email, phone, parent, national_id=national_id)
 
 
 def _read_parent(reader: RowReader) -> ParentInfo | None:
@@ -230,6 +252,7 @@ def read_teacher(reader: RowReader) -> TeacherRecord | None:
         reader.reasons.append(_("Cần mã giáo viên hoặc email."))
     phone = reader.get("phone", normalize_phone)
     birth_date = reader.get("birth_date", parse_date)
+    national_id = reader.get("national_id", normalize_national_id)
     department = reader.get("department") or None
     position = None
     if reader.has("position"):
@@ -246,7 +269,7 @@ def read_teacher(reader: RowReader) -> TeacherRecord | None:
     if reader.reasons:
         return None
     return TeacherRecord(reader.number, full_name, code, email, phone, birth_date, department,
-                         position, homeroom, homeroom_grade)
+                         position, homeroom, homeroom_grade, national_id=national_id)
 
 
 @dataclass
@@ -258,14 +281,20 @@ class RowKeys:
     teacher_code: str
     email: str
     homeroom: str
+    #: as written, digits only, so "079 212 001 001" and "079212001001" are one duplicate
+    national_id: str = ""
 
     @classmethod
     def of(cls, reader: RowReader) -> RowKeys:
         def cell(name):
             return text(reader.raw(name))
 
+        try:
+            national_id = normalize_national_id(reader.raw("national_id")) or ""
+        except BadValue:
+            national_id = ""  # the row's own check reports it; it cannot duplicate anything
         return cls(reader.number, cell("student_code").upper(), cell("teacher_code").upper(),
-                   cell("email").lower(), cell("homeroom").replace(" ", "").upper())
+                   cell("email").lower(), cell("homeroom").replace(" ", "").upper(), national_id)
 
 
 def find_duplicates(keys: list[RowKeys], attribute: str, message) -> list[RowProblem]:
