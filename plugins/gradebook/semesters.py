@@ -6,7 +6,7 @@ for Tổ CNTT and the board, and go to the audit log.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -41,7 +41,7 @@ def semesters_of(year: SchoolYear) -> list[Semester]:
         month, day = FIRST_SEMESTER_ENDS
         first_ends = date(year.start_date.year + 1, month, day)
         defaults = {1: (year.start_date, first_ends),
-                    2: (date.fromordinal(first_ends.toordinal() + 1), year.end_date)}
+                    2: (first_ends + timedelta(days=1), year.end_date)}
         for number, (starts_on, ends_on) in defaults.items():
             if number not in existing:
                 existing[number] = Semester(school_year_id=year.id, number=number,
@@ -68,6 +68,16 @@ def current_semester(today: date | None = None) -> Semester | None:
     today = today or today_local()
     first, second = semesters_of(year)
     return second if today >= second.starts_on else first
+
+
+def utc_bounds(semester: Semester) -> tuple[datetime, datetime]:
+    """The semester as naive UTC instants [start, end): from 00:00 of its first day to 00:00
+    after its last day, school time, for comparing with the UTC columns."""
+    def utc_midnight(day: date) -> datetime:
+        local = datetime.combine(day, datetime.min.time(), tzinfo=SCHOOL_ZONE)
+        return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+    return utc_midnight(semester.starts_on), utc_midnight(semester.ends_on + timedelta(days=1))
 
 
 def semester_name(semester: Semester) -> str:
