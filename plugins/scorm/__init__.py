@@ -26,6 +26,8 @@ class ScormPlugin(LMSPlugin):
         #: keepalive ping period of the player, seconds
         "keepalive_seconds": 300,
     }
+    #: the demo lessons exist before the assignments that give them (see lms.plugins)
+    seed_order = 10
 
     def blueprints(self):
         from . import attempt_settings, content_origin, player, report, runtime
@@ -65,6 +67,12 @@ class ScormPlugin(LMSPlugin):
         from .models import ScormFile
 
         return set(db.session.scalars(select(ScormFile.digest).distinct()))
+
+    def seed_demo(self, demo):
+        """Two approved Toán 6 lessons, SCORM 1.2 and 2004, built in code (demo_lessons.py)."""
+        from .demo_lessons import seed_demo_lessons
+
+        seed_demo_lessons(demo)
 
     def init(self, app):
         from .content_origin import init_content_origin

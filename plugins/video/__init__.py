@@ -15,6 +15,15 @@ class VideoPlugin(LMSPlugin):
     Video bài giảng có câu hỏi theo mốc thời gian, nhập được từ H5P Interactive Video.
     """
 
+    #: after the SCORM lessons, before the assignments that give the video (see lms.plugins)
+    seed_order = 20
+
+    def seed_demo(self, demo):
+        """An approved interactive video made with ffmpeg (demo_lesson.py)."""
+        from .demo_lesson import seed_demo_video
+
+        seed_demo_video(demo)
+
     def blueprints(self):
         from . import editor, player, report, tracking
 
