@@ -17,8 +17,22 @@ class GradebookPlugin(LMSPlugin):
     homeroom teacher's class view, locking, history, and XLSX exchange with VnEdu/SMAS.
     """
 
-    default_settings: ClassVar = {}
+    default_settings: ClassVar = {
+        #: first title row of exported score sheets ("SỞ GIÁO DỤC VÀ ĐÀO TẠO …" for upper
+        #: secondary schools)
+        "department_of_education": "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        #: scores written "8,5" (True) or "8.5" in exported sheets
+        "decimal_comma": True,
+    }
     seed_order: ClassVar[int] = 60
 
     def init(self, app):
         from . import models  # noqa: F401  (the tables, for SQLAlchemy and Alembic)
+        from .exchange import install_exporters
+
+        install_exporters(app, self.settings)
+
+    def cli_commands(self):
+        from .cli import COMMANDS
+
+        return list(COMMANDS)
