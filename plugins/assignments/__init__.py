@@ -23,3 +23,16 @@ class AssignmentsPlugin(LMSPlugin):
 
     def init(self, app):
         from . import models  # noqa: F401  (the tables, for SQLAlchemy and Alembic)
+
+    def connect_signals(self):
+        from lms import signals
+
+        from .tracking import on_attempt_committed
+
+        # connected for this app only, so several apps in one process don't see each other
+        signals.attempt_committed.connect(on_attempt_committed, sender=self.app)
+
+    def blob_references(self) -> set[str]:
+        from .handin import referenced_digests
+
+        return referenced_digests()
