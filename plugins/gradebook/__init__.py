@@ -26,6 +26,12 @@ class GradebookPlugin(LMSPlugin):
     }
     seed_order: ClassVar[int] = 60
 
+    def seed_demo(self, demo):
+        """Subject rules for grades 6–9 and a partly filled 6A1 gradebook (demo.py)."""
+        from .demo import seed_demo_gradebook
+
+        seed_demo_gradebook(demo)
+
     def init(self, app):
         from . import models  # noqa: F401  (the tables, for SQLAlchemy and Alembic)
         from .exchange import install_exporters
