@@ -247,23 +247,30 @@ def can_edit(user, sheet: Sheet) -> bool:
 def can_read(user, sheet: Sheet) -> bool:
     """Keepers, the class's homeroom teacher, the head and deputy head of the subject's
     department, the board and Tổ CNTT."""
+    return may_read(user, sheet.school_class, sheet.subject)
+
+
+def may_read(user, school_class: SchoolClass, subject: Subject) -> bool:
+    """`can_read` before the sheet exists (a page must not create a sheet for a stranger)."""
     if not getattr(user, "is_authenticated", False) or not user.is_staff:
         return False
     if user.is_board or user.has_role(Role.ADMIN):
         return True
-    if sheet.school_class.homeroom_teacher_id == user.id:
+    if school_class.homeroom_teacher_id == user.id:
         return True
-    if user.heads_department(sheet.subject.department_id):
+    if user.heads_department(subject.department_id):
         return True
-    return keeps(user, sheet)
+    return teaches(user, school_class.id, subject.id)
 
 
-def can_see_history(user, sheet: Sheet) -> bool:
-    """Keepers, the department's head and deputy, the board and Tổ CNTT."""
+def may_see_history(user, school_class: SchoolClass, subject: Subject) -> bool:
+    """Who reads a sheet's history: keepers, the department's head and deputy, the board and
+    Tổ CNTT (the homeroom teacher reads the scores, not who changed them)."""
     if not getattr(user, "is_authenticated", False) or not user.is_staff:
         return False
     return (user.is_board or user.has_role(Role.ADMIN)
-            or user.heads_department(sheet.subject.department_id) or keeps(user, sheet))
+            or user.heads_department(subject.department_id)
+            or teaches(user, school_class.id, subject.id))
 
 
 # Saving ------------------------------------------------------------------------------------------
