@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from lms.plugins import LMSPlugin
+from flask_babel import lazy_gettext as _l
+
+from lms.models import Role
+from lms.plugins import LMSPlugin, NavEntry
+
+#: who opens the gradebook: teachers keep their sheets, heads and the board read them
+GRADEBOOK_READERS = frozenset({
+    Role.TEACHER.value, Role.DEPARTMENT_HEAD.value, Role.DEPUTY_HEAD.value,
+    Role.PRINCIPAL.value, Role.VICE_PRINCIPAL.value, Role.ADMIN.value})
 
 
 class GradebookPlugin(LMSPlugin):
@@ -31,6 +39,20 @@ class GradebookPlugin(LMSPlugin):
         from .demo import seed_demo_gradebook
 
         seed_demo_gradebook(demo)
+
+    def blueprints(self):
+        from .views import bp
+
+        return [bp]
+
+    def navigation(self):
+        return [NavEntry("gradebook.index", lambda: str(_l("Sổ điểm")), GRADEBOOK_READERS,
+                         order=250)]
+
+    def template_hooks(self):
+        from .widgets import student_results
+
+        return {"student-overview": student_results}
 
     def init(self, app):
         from . import models  # noqa: F401  (the tables, for SQLAlchemy and Alembic)
