@@ -93,7 +93,7 @@ def track_attempt(attempt, now: datetime | None = None) -> list[Submission]:
         if (is_finished(attempt) and accepting
                 and submission.state == SubmissionState.IN_PROGRESS.value):
             try:
-                turn_in(submission, now=now, automatic=True)
+                turn_in(submission, now=now, automatic=True, dates=dates)
             except WorkflowError as exc:  # the dates moved between the check and here
                 log.info("submission %s not turned in automatically: %s", submission.id, exc)
         if (submission.state, submission.attempt_id, submission.proposed_score) != before:

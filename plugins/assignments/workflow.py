@@ -18,7 +18,7 @@ from lms.models.base import utcnow
 from lms.permissions import teaches
 
 from .models import DateOverride, SubmissionEvent, SubmissionState
-from .schedule import dates_for, due_end_of_day, format_local, local_today
+from .schedule import Dates, dates_for, due_end_of_day, format_local, local_today
 
 ASSIGNED = SubmissionState.ASSIGNED.value
 IN_PROGRESS = SubmissionState.IN_PROGRESS.value
@@ -67,10 +67,10 @@ def accepts_work(submission, now: datetime | None = None) -> bool:
     return dates.opens_at <= now and (dates.cutoff_at is None or now <= dates.cutoff_at)
 
 
-def _refuse_unless_accepting(submission, now: datetime) -> None:
+def _refuse_unless_accepting(submission, now: datetime, dates: Dates | None = None) -> None:
     if submission.assignment.deleted_at is not None:
         raise WorkflowError(_("Bài tập này đã bị xóa."))
-    dates = dates_for(submission.assignment, submission.student_id)
+    dates = dates or dates_for(submission.assignment, submission.student_id)
     if now < dates.opens_at:
         raise WorkflowError(_("Bài tập chưa mở: bắt đầu nhận bài lúc %(when)s.",
                               when=format_local(dates.opens_at)))
@@ -91,8 +91,10 @@ def start(submission, actor=None, now: datetime | None = None) -> bool:
     return True
 
 
-def turn_in(submission, actor=None, now: datetime | None = None, automatic: bool = False) -> None:
-    """Hand the work in (the student, or automatically when the lesson was finished)."""
+def turn_in(submission, actor=None, now: datetime | None = None, automatic: bool = False,
+            dates: Dates | None = None) -> None:
+    """Hand the work in (the student, or automatically when the lesson was finished).
+    `dates`: the student's dates when the caller loaded them already (lists, tracking)."""
     now = now or utcnow()
     if not automatic:
         _require_student(actor, submission)
@@ -100,7 +102,7 @@ def turn_in(submission, actor=None, now: datetime | None = None, automatic: bool
         raise WorkflowError(_("Bài đã được nộp rồi."))
     if submission.state == RETURNED:
         raise WorkflowError(_("Bài đã được trả; chỉ giáo viên mới mở lại được để nộp lại."))
-    _refuse_unless_accepting(submission, now)
+    _refuse_unless_accepting(submission, now, dates)
     if submission.state == ASSIGNED:
         submission.started_at = submission.started_at or now
     submission.state = TURNED_IN

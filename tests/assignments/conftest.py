@@ -7,6 +7,7 @@ rows in a fresh context (a test client request ends the one it ran in).
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -99,6 +100,23 @@ def submission_of(assignment, username: str):
 
     return db.session.scalar(sa.select(Submission).where(
         Submission.assignment_id == assignment.id, Submission.student_id == user(username).id))
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements run inside the block: `with count_queries(app) as queries:`."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
