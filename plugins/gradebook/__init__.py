@@ -41,9 +41,10 @@ class GradebookPlugin(LMSPlugin):
         seed_demo_gradebook(demo)
 
     def blueprints(self):
+        from .exchange_views import bp as exchange_bp
         from .views import bp
 
-        return [bp]
+        return [bp, exchange_bp]
 
     def navigation(self):
         return [NavEntry("gradebook.index", lambda: str(_l("Sổ điểm")), GRADEBOOK_READERS,
