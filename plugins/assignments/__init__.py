@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from lms.plugins import LMSPlugin
+from flask_babel import lazy_gettext as _l
+
+from lms.models import Role
+from lms.plugins import LMSPlugin, NavEntry
+
+TEACHING = frozenset({Role.TEACHER.value, Role.DEPARTMENT_HEAD.value, Role.DEPUTY_HEAD.value})
 
 
 class AssignmentsPlugin(LMSPlugin):
@@ -29,6 +34,26 @@ class AssignmentsPlugin(LMSPlugin):
 
     def init(self, app):
         from . import models  # noqa: F401  (the tables, for SQLAlchemy and Alembic)
+
+    def blueprints(self):
+        from .views import bp
+
+        return [bp]
+
+    def navigation(self):
+        return [
+            NavEntry("assignments.teacher_list", lambda: str(_l("Giao bài")), TEACHING,
+                     order=200),
+            NavEntry("assignments.todo", lambda: str(_l("Bài tập")),
+                     frozenset({Role.STUDENT.value}), order=200),
+            NavEntry("assignments.children", lambda: str(_l("Bài tập của con")),
+                     frozenset({Role.PARENT.value}), order=200),
+        ]
+
+    def template_hooks(self):
+        from .views.widgets import dashboard_widget
+
+        return {"dashboard": dashboard_widget}
 
     def connect_signals(self):
         from lms import signals
