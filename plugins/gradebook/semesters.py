@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import Role, SchoolYear, audit
@@ -49,6 +49,17 @@ def semesters_of(year: SchoolYear) -> list[Semester]:
                 db.session.add(existing[number])
         db.session.flush()
     return [existing[1], existing[2]]
+
+
+def ensure_semesters(year: SchoolYear) -> bool:
+    """Create the year's missing semesters; True when any was created (the caller commits).
+    Pages call it before loading what they show, so a commit never expires their rows."""
+    count = db.session.scalar(select(func.count(Semester.id)).where(
+        Semester.school_year_id == year.id))
+    if count >= 2:
+        return False
+    semesters_of(year)
+    return True
 
 
 def semester_of(year: SchoolYear, number: int) -> Semester:

@@ -32,6 +32,7 @@ from .rule_settings import RuleInput, apply_rules
 from .rules import LEVEL_LABELS, slot_label
 from .semesters import (
     SemesterError,
+    ensure_semesters,
     lock,
     may_lock,
     semester_name,
@@ -134,9 +135,19 @@ def _sheet(class_id: int, subject_id: int, number: int, *, keeper: bool = False)
                else may_read(current_user, school_class, subject))
     if not allowed:
         abort(403)
-    sheet = get_or_create_sheet(class_id, subject_id,
-                                semester_of(school_class.school_year, number))
-    db.session.commit()
+    return _existing_or_new_sheet(school_class, subject_id, number)
+
+
+def _existing_or_new_sheet(school_class: SchoolClass, subject_id: int, number: int) -> Sheet:
+    # Reading an existing sheet must not commit (a commit expires the page's loaded rows).
+    sheet = db.session.scalar(
+        select(Sheet).join(Semester, Semester.id == Sheet.semester_id)
+        .where(Sheet.class_id == school_class.id, Sheet.subject_id == subject_id,
+               Semester.school_year_id == school_class.school_year_id, Semester.number == number))
+    if sheet is None:
+        sheet = get_or_create_sheet(school_class.id, subject_id,
+                                    semester_of(school_class.school_year, number))
+        db.session.commit()
     return sheet
 
 
@@ -269,8 +280,7 @@ def history(class_id: int, subject_id: int, number: int):
         abort(404)
     if not may_see_history(current_user, school_class, subject):
         abort(403)
-    sheet = get_or_create_sheet(class_id, subject_id, semester_of(school_class.school_year, number))
-    db.session.commit()
+    sheet = _existing_or_new_sheet(school_class, subject_id, number)
     page = db.paginate(
         select(Change).where(Change.sheet_id == sheet.id)
         .options(joinedload(Change.actor), joinedload(Change.student))
@@ -290,8 +300,9 @@ def class_view(class_id: int):
     if not (school_class.homeroom_teacher_id == current_user.id or current_user.is_board
             or current_user.has_role(Role.ADMIN)):
         abort(403)
+    if ensure_semesters(school_class.school_year):
+        db.session.commit()
     report = load_class_report(school_class)
-    db.session.commit()  # semesters created on demand
     return render_template("gradebook/class.html", report=report,
                            subject_names={s.id: s.name for s in report.subjects})
 
@@ -327,8 +338,9 @@ def settings():
 @roles_required(*BOARD_AND_ADMIN)
 def semesters():
     year = SchoolYear.current()
+    if year is not None and ensure_semesters(year):
+        db.session.commit()
     rows = semesters_of(year) if year is not None else []
-    db.session.commit()
     return render_template("gradebook/semesters.html", year=year, semesters=rows,
                            is_admin=current_user.has_role(Role.ADMIN))
 
