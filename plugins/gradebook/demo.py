@@ -46,18 +46,21 @@ def seed_demo_gradebook(demo) -> None:
     if school_class is None:
         demo.notes.append(f"Bỏ qua sổ điểm mẫu: chưa có lớp {CLASS} trong năm học hiện tại.")
         return
-    semester = semesters.current_semester(demo.today)
+    teacher = demo.accounts[TOAN[1]]
+    homework = _demo_homework(teacher, year)
+    # the sheet the homework's grade belongs in (semester I in the autumn), else today's
+    semester = (_semester_containing(year, homework.due_at) if homework is not None else None
+                ) or semesters.current_semester(demo.today)
     if semester.locked_at is not None:
         demo.notes.append(f"Bỏ qua sổ điểm mẫu: {semesters.semester_name(semester)} đã khóa sổ.")
         return
     toan = _sheet(school_class, TOAN[0], semester)
-    teacher = demo.accounts[TOAN[1]]
     students = sheets.class_students(school_class.id)
     written = _fill_empty(toan, teacher, [
         sheets.CellChange(student.id, slot, Decimal(TX_SCORES[index % len(TX_SCORES)][column]))
         for index, student in enumerate(students)
         for column, slot in enumerate(("tx1", "tx2"))])
-    from_homework = _fill_from_homework(toan, teacher, demo)
+    from_homework = _fill_from_homework(toan, homework, teacher, demo)
     gdtc = _sheet(school_class, GDTC[0], semester)
     written += _fill_empty(gdtc, demo.accounts[GDTC[1]], [
         sheets.CellChange(student.id, "tx1", (index + 1) % GDTC_FAILED_EVERY != 0)
@@ -112,21 +115,35 @@ def _fill_empty(sheet, actor, changes: list[sheets.CellChange]) -> int:
         source="typed"))
 
 
-def _fill_from_homework(sheet, teacher, demo) -> bool:
-    """ĐĐGtx 3 from the released grades of the demo homework, when the column is still empty
-    and the homework was returned in this semester; return whether it was filled now."""
-    if any(slot == FILLED_SLOT for _student, slot in _filled_cells(sheet)):
-        return False
+def _demo_homework(teacher, year):
+    """The homework the assignments demo gave and returned, when that plugin is loaded."""
     if not fill.assignments_loaded():
-        return False
+        return None
     from plugins.assignments.demo import HOMEWORK_TITLE
+    from plugins.assignments.models import Assignment
 
-    released = [r.assignment.id for r in fill.released_grades(sheet.class_id, sheet.subject_id,
-                                                              sheet.semester)
-                if r.assignment.title == HOMEWORK_TITLE and r.assignment.created_by_id
-                == teacher.id]
-    if not released:
-        demo.notes.append("Sổ điểm mẫu: chưa có điểm đã trả của bài tập về nhà trong học kỳ "
-                          "này nên cột ĐĐGtx 3 để trống.")
+    return db.session.scalar(select(Assignment).where(
+        Assignment.title == HOMEWORK_TITLE, Assignment.created_by_id == teacher.id,
+        Assignment.school_year_id == year.id, Assignment.deleted_at.is_(None)).limit(1))
+
+
+def _semester_containing(year: SchoolYear, moment):
+    for semester in semesters.semesters_of(year):
+        start, end = semesters.utc_bounds(semester)
+        if start <= moment < end:
+            return semester
+    return None
+
+
+def _fill_from_homework(sheet, homework, teacher, demo) -> bool:
+    """ĐĐGtx 3 from the released grades of the demo homework, when the column is still empty;
+    return whether it was filled now."""
+    if homework is None or any(slot == FILLED_SLOT for _s, slot in _filled_cells(sheet)):
         return False
-    return bool(fill.fill_slot(sheet, FILLED_SLOT, released[-1:], "one", teacher))
+    released = {r.assignment.id for r in fill.released_grades(sheet.class_id, sheet.subject_id,
+                                                              sheet.semester)}
+    if homework.id not in released:
+        demo.notes.append("Sổ điểm mẫu: bài tập về nhà chưa có điểm đã trả trong học kỳ này nên "
+                          "cột ĐĐGtx 3 để trống.")
+        return False
+    return bool(fill.fill_slot(sheet, FILLED_SLOT, [homework.id], "one", teacher))

@@ -182,7 +182,7 @@ label.option { display: flex; gap: .5rem; align-items: center; padding: .35rem 0
 .feedback { margin: .3rem 0 0; font-weight: 600; }
 .feedback.ok { color: var(--ok); } .feedback.bad { color: var(--bad); }
 nav.pager { display: flex; justify-content: space-between; align-items: center; gap: .5rem;
-            margin-top: 1.2rem; }
+            margin-top: 1.2rem; white-space: nowrap; }
 button { font: inherit; padding: .55rem 1rem; border-radius: .4rem; border: 1px solid var(--accent);
          background: var(--accent); color: #fff; cursor: pointer; min-height: 2.6rem; }
 button.secondary { background: #fff; color: var(--accent); }
@@ -388,8 +388,8 @@ def index_html(lesson: DemoLesson) -> str:
 <button type="submit">Nộp bài</button>
 <p id="result" role="status" aria-live="polite"></p>
 </form></section>
-<nav class="pager"><button type="button" class="secondary" id="previous">← Trang trước</button>
-<span id="counter"></span><button type="button" id="next">Trang sau →</button></nav>
+<nav class="pager"><button type="button" class="secondary" id="previous">← Trước</button>
+<span id="counter"></span><button type="button" id="next">Tiếp →</button></nav>
 </main>
 <script src="scorm-api.js"></script>
 <script src="lesson.js"></script>
