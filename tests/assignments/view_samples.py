@@ -4,8 +4,10 @@ URL values of one route case (an assignment and its submission) belong together.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from lms.extensions import db
@@ -52,3 +54,38 @@ class Shared:
             if samples is None:
                 samples = app.extensions["assignments_view_samples"] = build_samples()
             return samples[self.key]
+
+
+@contextmanager
+def count_queries(app):
+    """The SQL statements run inside the block: `with count_queries(app) as statements:`."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def enroll_students(class_name: str, count: int, prefix: str = "hs.them") -> list[int]:
+    """Add `count` students to a demo class (inside an app context; commits)."""
+    from lms.models import ClassEnrollment, Role, User
+
+    target = school_class(class_name)
+    ids = []
+    for number in range(1, count + 1):
+        student = User(username=f"{prefix}.{class_name.lower()}.{number:03d}",
+                       full_name=f"Học Sinh Số {number:03d}", password_hash="x")
+        student.add_role(Role.STUDENT)
+        db.session.add(student)
+        db.session.flush()
+        db.session.add(ClassEnrollment(student_id=student.id, class_id=target.id))
+        ids.append(student.id)
+    db.session.commit()
+    return ids

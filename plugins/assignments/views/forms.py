@@ -79,7 +79,8 @@ class GradeForm(FlaskForm):
     score = StringField(_l("Điểm"))
     passed = SelectField(_l("Kết quả"), choices=[SelectChoice("", _l("— Chưa chấm —")),
                                                   SelectChoice("1", _l("Đạt")),
-                                                  SelectChoice("0", _l("Chưa đạt"))])
+                                                  SelectChoice("0", _l("Chưa đạt"))],
+                         validate_choice=False)  # a score-scale form does not send it
     comment = TextAreaField(_l("Nhận xét"), validators=[
         Length(max=5000, message=_l("Nhận xét dài tối đa %(max)d ký tự."))])
     remember = BooleanField(_l("Lưu vào ngân hàng nhận xét"))
