@@ -90,9 +90,9 @@ def index():
                  joinedload(TeachingAssignment.subject))).unique().all()
     mine = sorted({(t.school_class, t.subject) for t in taught if t.teacher_id == current_user.id},
                   key=lambda pair: (pair[0].name, pair[1].name))
-    homeroom = sorted({t.school_class for t in taught
-                       if t.school_class.homeroom_teacher_id == current_user.id},
-                      key=lambda c: c.name)
+    homeroom = list(db.session.scalars(select(SchoolClass).where(
+        SchoolClass.school_year_id == year.id, SchoolClass.homeroom_teacher_id == current_user.id)
+        .order_by(SchoolClass.name)))
     # Read-only browsing: the board and Tổ CNTT every class, heads their department's subjects.
     membership = current_user.department_membership
     heads = (membership.department_id if membership is not None
@@ -162,9 +162,14 @@ def _render_grid(sheet: Sheet, *, posted=None, errors=None, status: int = 200):
     editable = keeper and not view.locked and view.rule is not None
     released = released_grades(sheet.class_id, sheet.subject_id, view.semester) \
         if editable else []
+    errors = errors or {}
+    on_grid = {(student.id, slot) for student in view.students for slot in view.slots}
     return render_template(
         "gradebook/sheet.html", view=view, editable=editable, keeper=keeper,
-        posted=posted or {}, errors=errors or {}, released=released,
+        posted=posted or {}, errors=errors, released=released,
+        # errors about cells the grid does not show (a student who left the class, a column
+        # the subject does not have) are listed above it instead
+        other_errors=[message for key, message in errors.items() if key not in on_grid],
         fill_available=assignments_loaded(), fill_rules=FILL_RULES,
         semester_label=semester_name(view.semester),
         missing_rule=(missing_rule_message(view.subject, view.school_class)

@@ -320,3 +320,16 @@ def test_index_lists_each_role_its_sheets(app, client, login, school, subject_ru
     login("hieutruong")
     page = client.get("/gradebook/").get_data(as_text=True)
     assert url(school, "8A1", "GDTC") in page and f"/gradebook/class/{school.classes['8A1']}" in page
+
+
+def test_errors_about_cells_off_the_grid_are_listed(app, client, login, school, subject_rules):
+    outsider = school.users["hs.6a2.01"]
+    first = student_ids(app)[0]
+    login("gv.toan")
+    response = client.post(url(school, action="save"), data={
+        f"c-{first}-tx1": "8", f"c-{outsider}-tx1": "9", f"c-{first}-tx7": "9"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Học sinh này không thuộc lớp 6A1." in page
+    assert "Cột tx7 không có trong sổ điểm môn Toán." in page
+    assert stored(app)[0] == {}

@@ -10,6 +10,8 @@
   var byPosition = {};
   cells.forEach(function (input) { byPosition[input.dataset.row + ":" + input.dataset.col] = input; });
   var submitting = false;
+  // After a refused save the page shows what was typed: those cells are still unsaved.
+  cells.forEach(mark);
 
   function isCell(element) { return element && element.dataset && element.dataset.row !== undefined; }
   function cellAt(row, col) { return byPosition[row + ":" + col]; }
