@@ -11,7 +11,13 @@ import sqlalchemy as sa
 from lms.extensions import db
 from plugins.gradebook.models import Change, Entry
 from plugins.gradebook.sheets import load_sheet_view
-from tests.browser.conftest import browser, live_server, login_as, page  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    browser,
+    live_server,
+    login_as,
+    page,
+    screenshot,
+)
 
 from .conftest import sheet_for
 
@@ -33,7 +39,8 @@ def focused_name(tab):
     return tab.evaluate("document.activeElement.name")
 
 
-def test_keyboard_and_paste_from_excel(app, page, login_as, school, subject_rules):  # noqa: F811
+def test_keyboard_and_paste_from_excel(app, page, login_as, screenshot, school,  # noqa: F811
+                                       subject_rules):
     with app.app_context():
         first, second = [s.id for s in load_sheet_view(sheet_for("6A1", "TOAN")).students[:2]]
         db.session.commit()
@@ -72,3 +79,7 @@ def test_keyboard_and_paste_from_excel(app, page, login_as, school, subject_rule
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "gradebook-grid-phone")
+    page.goto(f"/gradebook/class/{school.classes['6A1']}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "gradebook-class-phone")
