@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -33,7 +33,10 @@ class DateError(ValueError):
 
 
 def school_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_ZONE)
+    """The zone the school lives in (the app's BABEL_DEFAULT_TIMEZONE; outside an app, the
+    default: Asia/Ho_Chi_Minh)."""
+    configured = current_app.config.get("BABEL_DEFAULT_TIMEZONE") if has_app_context() else None
+    return ZoneInfo(configured or DEFAULT_ZONE)
 
 
 def to_utc(local: datetime) -> datetime:
