@@ -230,3 +230,30 @@ def test_the_desk_runs_the_same_queries_for_4_or_40_students(app, client, demo, 
     large_count = _desk_queries(app, client, large_id)
     assert large_count == small_count
     assert large_count <= 20
+
+
+def test_a_lesson_shows_the_attempt_and_the_proposed_score(
+        app, client, demo, login, approved_material):
+    from lms.models import LearningAttempt, Material
+
+    material_id = approved_material()
+    with app.app_context():
+        assignment = publish_task(kind="material", material_id=material_id)
+        material = db.session.get(Material, material_id)
+        attempt = LearningAttempt(user_id=user("hs.6a1.01").id, material_id=material_id,
+                                  version_id=material.live_version_id, completion="completed",
+                                  score_scaled=0.8, total_time_seconds=754)
+        db.session.add(attempt)
+        db.session.flush()
+        submission = submission_of(assignment, "hs.6a1.01")
+        submission.attempt_id = attempt.id
+        submission.proposed_score = Decimal("8.25")
+        db.session.commit()
+        assignment_id = assignment.id
+    login("gv.toan")
+    page = client.get(f"/assignments/{assignment_id}/desk").get_data(as_text=True)
+    card = page[page.index('data-student="hs.6a1.01"'):]
+    card = card[:card.index("</li>")]
+    assert "Lượt học: Hoàn thành · điểm 80% · thời gian 0:12:34" in card
+    assert "Điểm đề xuất: 8,3" in card  # one decimal, half up, as the school writes it
+    assert 'placeholder="8,3"' in card

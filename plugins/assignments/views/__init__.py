@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from lms.scores import format_score
+from lms.scores import format_score, round_half_up
 
 from .. import schedule
 from ..status import STATUS_LABELS
@@ -16,12 +16,18 @@ bp = Blueprint("assignments", __name__, url_prefix="/assignments",
                template_folder="../templates", static_folder="../static")
 
 
+def proposed_text(value) -> str:
+    """A proposed score (two decimals, from a lesson's percentage) as the teacher would write
+    it: one decimal, rounded half up (8,25 → 8,3)."""
+    return "" if value is None else format_score(round_half_up(value))
+
+
 @bp.context_processor
 def presentation():
     """What every page of the plugin formats with: school-time dates, scores with a decimal
     comma, status labels."""
     return {"local_time": schedule.format_local, "score_text": format_score,
-            "status_labels": STATUS_LABELS}
+            "proposed_text": proposed_text, "status_labels": STATUS_LABELS}
 
 
 # The routes register themselves on `bp` when their modules are imported.
