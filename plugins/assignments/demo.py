@@ -22,7 +22,7 @@ from lms.extensions import db
 from lms.models import LearningAttempt, Material, SchoolClass, SchoolYear, Subject
 from lms.plugins import registry
 
-from . import grading, workflow
+from . import grading, handin, workflow
 from .models import Assignment, AssignmentKind, Submission
 from .publishing import RecipientSpec, publish
 from .schedule import due_end_of_day, to_utc
@@ -36,6 +36,8 @@ HOMEWORK_TITLE = "Bài tập về nhà: rút gọn phân số"
 VIDEO_TITLE = "Xem video: Phép cộng phân số"
 PAPER_TITLE = "Kiểm tra 15 phút trên giấy: phân số bằng nhau"
 COMPARE_TITLE = "Bài tập: so sánh phân số"
+#: how long before handing in a student started writing
+WRITING_TIME = timedelta(minutes=25)
 
 #: the library lessons the demo gives (made by the SCORM and video plugins' demo seeds)
 SCORM_LESSON = "Toán 6 – Phân số và phân số bằng nhau"
@@ -62,6 +64,9 @@ class Plan:
     offline: bool = False
     #: username -> (days from today, hour, minute) of turning in, school time
     turned_in: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    #: what the students who turn in wrote (HTML), unless `written_by` has their own text
+    written: str = ""
+    written_by: dict[str, str] = field(default_factory=dict)
     graded: dict[str, Graded] = field(default_factory=dict)
     started: tuple[str, ...] = ()
     #: username -> the SCORM lesson's answers: indices of the options chosen, one per question
@@ -86,6 +91,12 @@ def plans(today: date) -> list[Plan]:
              turned_in={"hs.6a1.02": (-4, 20, 15), "hs.6a1.03": (-1, 21, 5),
                         "hs.6a1.04": (-3, 19, 40), "hs.6a2.01": (-5, 19, 30),
                         "hs.6a2.03": (-3, 22, 10), "hs.6a2.04": (-2, 6, 50)},
+             written="<p>12/18 = 2/3 (chia cho 6); 15/25 = 3/5 (chia cho 5); 24/36 = 2/3 "
+                     "(chia cho 12); 28/42 = 2/3 (chia cho 14).</p>",
+             written_by={
+                 "hs.6a1.04": "<p>12/18 = 2/3; 15/25 = 3/5; 24/36 = 2/3; 28/42 = 14/21.</p>",
+                 "hs.6a2.03": "<p>12/18 = 2/3; 15/25 = 3/5; 24/36 = 12/18; 28/42 = 14/21.</p>",
+             },
              graded={
                  "hs.6a1.02": Graded("9.5", "Bài làm đúng hết, trình bày sạch đẹp."),
                  "hs.6a1.04": Graded("7", "Câu 4 em chưa rút gọn đến tối giản: 28/42 = 2/3. "
@@ -116,7 +127,10 @@ def plans(today: date) -> list[Plan]:
              "<p>So sánh các cặp phân số: 3/5 và 4/7; −2/3 và −3/4; 5/6 và 7/9. Giải thích "
              "cách làm.</p>",
              opens=(-2, 7), due=due_end_of_day(today + timedelta(days=4)),
-             turned_in={"hs.6a1.01": (-1, 20, 30)}),
+             turned_in={"hs.6a1.01": (-1, 20, 30)},
+             written="<p>3/5 = 21/35 và 4/7 = 20/35 nên 3/5 &gt; 4/7.</p>"
+                     "<p>−2/3 = −8/12 và −3/4 = −9/12 nên −2/3 &gt; −3/4.</p>"
+                     "<p>5/6 = 15/18 và 7/9 = 14/18 nên 5/6 &gt; 7/9.</p>"),
     ]
 
 
@@ -177,9 +191,12 @@ def _act_out(plan: Plan, assignment: Assignment, material, teacher, demo) -> Non
     submissions = {s.student.username: s for s in db.session.scalars(
         select(Submission).where(Submission.assignment_id == assignment.id))}
     for username, (days, hour, minute) in plan.turned_in.items():
-        submission = submissions[username]
-        workflow.turn_in(submission, actor=submission.student,
-                         now=_local(demo.today, days, hour, minute))
+        submission, moment = submissions[username], _local(demo.today, days, hour, minute)
+        workflow.start(submission, actor=submission.student, now=moment - WRITING_TIME)
+        text = plan.written_by.get(username, plan.written)
+        if text:
+            handin.save_text(submission, text, submission.student)
+        workflow.turn_in(submission, actor=submission.student, now=moment)
     for username in plan.started:
         workflow.start(submissions[username], actor=submissions[username].student)
     db.session.commit()

@@ -17,7 +17,7 @@ from lms.models import AuditLog, Department, LearningAttempt, Material, SchoolYe
 from lms.models.base import utcnow
 from lms.seed import seed_plugins_demo
 from plugins.assignments import demo as assignments_demo
-from plugins.assignments.models import Submission, SubmissionEvent
+from plugins.assignments.models import Assignment, Submission, SubmissionEvent
 from plugins.gradebook.models import Change, Entry, Sheet, SubjectRule
 from plugins.library.models import ApprovalStep
 from plugins.scorm.demo_lessons import LESSONS, PACKAGE_FILES, build_package
@@ -296,7 +296,6 @@ def test_the_students_todo_shows_every_state(app, demo_content):
 
 
 def _rows_of(title: str):
-    from plugins.assignments.models import Assignment
     from plugins.assignments.views.listing import rows_for
 
     submissions = list(db.session.scalars(
@@ -305,7 +304,6 @@ def _rows_of(title: str):
 
 
 def test_a_finished_lesson_was_turned_in_by_the_tracking_handler(app, demo_content):
-    from plugins.assignments.models import Assignment
 
     with app.app_context():
         finished = db.session.scalar(
@@ -322,7 +320,6 @@ def test_a_finished_lesson_was_turned_in_by_the_tracking_handler(app, demo_conte
 
 
 def test_released_grades_reach_the_parent_and_the_gradebook(app, demo_content):
-    from plugins.assignments.models import Assignment
 
     with app.app_context():
         student, parent = _user("hs.6a1.01"), _user("ph.6a1.01")
@@ -370,3 +367,25 @@ def test_every_demo_roles_home_opens_on_the_seeded_school(client, login, demo_co
     login(username)
     response = client.get("/")
     assert response.status_code == 200
+
+
+def test_the_student_and_the_parent_read_the_work_and_the_released_grade(
+        app, client, login, demo_content):
+    with app.app_context():
+        student = _user("hs.6a1.01")
+        written = db.session.scalar(
+            sa.select(Submission).join(Assignment)
+            .where(Submission.student_id == student.id,
+                   Assignment.title == assignments_demo.COMPARE_TITLE))
+        assert "3/5 &gt; 4/7" in written.text
+        assert written.started_at < written.turned_in_at
+    login("hs.6a1.01")
+    todo = client.get("/assignments/todo").get_data(as_text=True)
+    titles = [assignments_demo.LESSON_TITLE, assignments_demo.HOMEWORK_TITLE,
+              assignments_demo.PAPER_TITLE, assignments_demo.COMPARE_TITLE]
+    assert all(title in todo for title in titles) and "8,5" in todo
+    login("ph.6a1.01")
+    children = client.get("/assignments/children", follow_redirects=True)
+    assert children.status_code == 200
+    page = children.get_data(as_text=True)
+    assert assignments_demo.PAPER_TITLE in page and "8,5" in page
