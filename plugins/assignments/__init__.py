@@ -14,6 +14,14 @@ from lms.models import Role
 from lms.plugins import LMSPlugin, NavEntry
 
 TEACHING = frozenset({Role.TEACHER.value, Role.DEPARTMENT_HEAD.value, Role.DEPUTY_HEAD.value})
+REPORT_READERS = frozenset({Role.DEPARTMENT_HEAD.value, Role.DEPUTY_HEAD.value,
+                            Role.PRINCIPAL.value, Role.VICE_PRINCIPAL.value})
+
+
+def reads_reports(user) -> bool:
+    """The board, and heads and deputy heads who lead a department."""
+    membership = user.department_membership
+    return user.is_board or (membership is not None and membership.position in ("head", "deputy"))
 
 
 class AssignmentsPlugin(LMSPlugin):
@@ -48,6 +56,8 @@ class AssignmentsPlugin(LMSPlugin):
                      frozenset({Role.STUDENT.value}), order=200),
             NavEntry("assignments.children", lambda: str(_l("Bài tập của con")),
                      frozenset({Role.PARENT.value}), order=200),
+            NavEntry("assignments.report", lambda: str(_l("Báo cáo giao bài")), REPORT_READERS,
+                     order=330, visible=reads_reports),
         ]
 
     def template_hooks(self):

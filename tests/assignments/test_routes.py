@@ -74,6 +74,9 @@ ASSIGNMENTS_ROUTES = {
                                   note="not turned in: refused with a message, no change"),
     "assignments.remove_file": Case(STUDENT, {**ASSIGNMENT, "file_id": Shared("removable")},
                                     method="POST"),
+    "assignments.report": Case(BOARD | {"tt.toan", "tp.toan"},
+                               note="heads and deputy heads (their department), the board"),
+    "assignments.report_download": Case(BOARD | {"tt.toan", "tp.toan"}),
     "assignments.children": Case({Role.PARENT}),
     "assignments.child": [
         Case(PARENT, {"student_id": Shared("child")}, note="one's own child"),

@@ -31,4 +31,4 @@ def presentation():
 
 
 # The routes register themselves on `bp` when their modules are imported.
-from . import desk, files, student, teacher  # noqa: F401
+from . import desk, files, report, student, teacher  # noqa: F401
