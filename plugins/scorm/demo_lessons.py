@@ -251,7 +251,8 @@ SCORM_API_JS = """\
       } else if (call("get", "cmi.completion_status") !== "completed") {
         call("set", "cmi.completion_status", "incomplete");
       }
-      call("commit");
+      // no commit here: the first page's bookmark commits right after, and one request at a
+      // time keeps the LMS from handling two commits of the same attempt at once
       return started;
     },
     connected: function () { return started; },
@@ -339,6 +340,7 @@ LESSON_JS = """\
     document.getElementById("result").textContent =
       "Em trả lời đúng " + right + "/" + fieldsets.length + " câu (" + outcome.raw + " điểm). " +
       (outcome.passed ? "Chúc mừng em đã đạt!" : "Em hãy xem lại bài và làm lại nhé.");
+    document.getElementById("result").scrollIntoView({block: "center"});
   });
 
   if (!DemoScorm.start()) { document.getElementById("offline").hidden = false; }
