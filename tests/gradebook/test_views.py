@@ -243,9 +243,10 @@ def test_grid_and_class_view_run_a_fixed_number_of_queries(app, client, login, s
     big_grid = queries(url(school, "6A2", "TOAN", 2), "admin")
     small_class = queries(f"/gradebook/class/{school.classes['6A1']}", "hieutruong")
     big_class = queries(f"/gradebook/class/{school.classes['6A2']}", "hieutruong")
-    # The same count for 5 and 49 students; the ceilings leave no room for a query per row.
-    assert small_grid == big_grid <= 13, (small_grid, big_grid)
-    assert small_class == big_class <= 10, (small_class, big_class)
+    # The same count for 5 and 49 students. The ceilings leave room for the page layout (the
+    # login, other plugins' top-bar hooks), never for a query per row.
+    assert small_grid == big_grid <= 16, (small_grid, big_grid)
+    assert small_class == big_class <= 14, (small_class, big_class)
     with app.app_context():
         # 45 students × 8 subjects × 2 semesters, every column filled
         assert db.session.scalar(sa.select(sa.func.count(Entry.id))) > 45 * 40
