@@ -257,3 +257,18 @@ def test_a_lesson_shows_the_attempt_and_the_proposed_score(
     assert "Lượt học: Hoàn thành · điểm 80% · thời gian 0:12:34" in card
     assert "Điểm đề xuất: 8,3" in card  # one decimal, half up, as the school writes it
     assert 'placeholder="8,3"' in card
+
+
+def test_work_given_to_two_classes_is_filtered_per_class(app, client, demo, login, task):
+    assignment_id = task(classes=("6A1", "6A2"))
+    with app.app_context():
+        from .conftest import school_class
+
+        class_6a2 = school_class("6A2").id
+    login("gv.toan")
+    page = client.get(f"/assignments/{assignment_id}/desk").get_data(as_text=True)
+    assert len(re.findall(r'data-student="hs\.6a[12]\.\d+"', page)) == 9
+    page = client.get(f"/assignments/{assignment_id}/desk?class_id={class_6a2}").get_data(
+        as_text=True)
+    assert set(re.findall(r'data-student="(hs\.6a\d)\.\d+"', page)) == {"hs.6a2"}
+    assert 'aria-current="true">6A2</a>' in page
