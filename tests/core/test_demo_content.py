@@ -389,3 +389,18 @@ def test_the_student_and_the_parent_read_the_work_and_the_released_grade(
     assert children.status_code == 200
     page = children.get_data(as_text=True)
     assert assignments_demo.PAPER_TITLE in page and "8,5" in page
+
+
+@pytest.mark.plugins("scorm", "video", "assignments", "gradebook")
+def test_without_the_library_lessons_are_skipped_and_the_rest_still_seeds(app, demo):
+    with app.app_context():
+        notes = seed_plugins_demo()
+        assert sum("plugin library" in note for note in notes) == 2  # SCORM and video
+        assert db.session.scalar(sa.select(sa.func.count(Material.id))) == 0
+        titles = set(db.session.scalars(sa.select(Assignment.title)))
+        assert titles == {assignments_demo.HOMEWORK_TITLE, assignments_demo.PAPER_TITLE,
+                          assignments_demo.COMPARE_TITLE}
+        assert db.session.scalar(sa.select(sa.func.count(Entry.id))) > 0
+        before = _row_counts()
+        assert all("Bỏ qua" in note for note in seed_plugins_demo())  # only the reasons again
+        assert _row_counts() == before
