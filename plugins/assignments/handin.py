@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import warnings
 from pathlib import PurePath
 
 import nh3
@@ -109,7 +110,16 @@ def photo_to_jpeg(data: bytes, name: str) -> tuple[bytes, int, int]:
     unreadable = HandinError(_("Không đọc được ảnh “%(name)s”: tệp bị hỏng hoặc không phải "
                                "ảnh JPEG, PNG, HEIC.", name=name))
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its pixel limit; here an oversized picture is refused
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise HandinError(_("Ảnh “%(name)s” quá lớn.", name=name)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise unreadable from None
+    try:
+        with image:
             if image.format not in _PHOTO_FORMATS:
                 raise unreadable
             width, height = image.size
@@ -120,8 +130,7 @@ def photo_to_jpeg(data: bytes, name: str) -> tuple[bytes, int, int]:
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
             rgb = _on_white(upright)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError):
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise unreadable from None
     out = io.BytesIO()
     # no exif=, no icc_profile=: nothing of the camera's metadata is written

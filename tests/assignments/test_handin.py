@@ -184,3 +184,14 @@ def test_attachments_are_the_teachers_and_common_documents(work):
         handin.add_attachment(work.assignment, _upload(b"x", "a.pdf"), user("gv.van"))
     with pytest.raises(HandinError, match="không được nhận"):
         handin.add_attachment(work.assignment, _upload(b"MZ", "virus.exe"), user("gv.toan"))
+
+
+def test_a_picture_with_too_many_pixels_is_refused_before_decoding(work, monkeypatch):
+    monkeypatch.setattr(handin, "MAX_IMAGE_PIXELS", 100 * 100)
+    with pytest.raises(HandinError, match="quá lớn"):
+        handin.add_file(work, _upload(_photo("PNG", size=(200, 100)), "to.png"),
+                        user("hs.6a1.01"))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 50 * 50)  # Pillow's own bomb guard
+    with pytest.raises(HandinError, match="quá lớn"):
+        handin.add_file(work, _upload(_photo("PNG", size=(60, 60)), "bom.png"),
+                        user("hs.6a1.01"))
