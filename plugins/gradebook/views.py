@@ -65,14 +65,16 @@ BOARD_AND_ADMIN = (Role.ADMIN, Role.PRINCIPAL, Role.VICE_PRINCIPAL)
 HISTORY_PAGE_SIZE = 100
 
 
-@bp.app_template_filter("cell")
+# App-wide (prefixed), because the student overview renders gradebook markup on a core page.
+@bp.app_template_filter("gradebook_cell")
 def _cell_filter(value) -> str:
     return format_cell(value)
 
 
 @bp.app_context_processor
 def _gradebook_helpers():
-    return {"slot_label": slot_label, "level_label": lambda level: LEVEL_LABELS[level]}
+    return {"gradebook_slot_label": slot_label,
+            "gradebook_level_label": lambda level: LEVEL_LABELS[level]}
 
 
 # The list of sheets ------------------------------------------------------------------------------
