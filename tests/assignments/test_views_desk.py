@@ -272,3 +272,24 @@ def test_work_given_to_two_classes_is_filtered_per_class(app, client, demo, logi
         as_text=True)
     assert set(re.findall(r'data-student="(hs\.6a\d)\.\d+"', page)) == {"hs.6a2"}
     assert 'aria-current="true">6A2</a>' in page
+
+
+def test_pass_fail_work_is_graded_dat_or_chua_dat(app, client, demo, login, task):
+    assignment_id = task(grading_scale="pass_fail")
+    submission = _submission(app, assignment_id, "hs.6a1.04")
+    login("gv.toan")
+    page = client.get(f"/assignments/{assignment_id}/desk").get_data(as_text=True)
+    assert f'id="passed-{submission.id}"' in page and f'id="score-{submission.id}"' not in page
+    response = client.post(f"/assignments/{assignment_id}/desk/{submission.id}/grade",
+                           data={"passed": "1", "version": str(submission.version)})
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(Submission, submission.id)
+        assert (saved.passed, saved.score) == (True, None)
+    response = client.post(f"/assignments/{assignment_id}/desk/{submission.id}/grade",
+                           data={"passed": "0", "version": str(saved.version)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Submission, submission.id).passed is False
+    page = client.get(f"/assignments/{assignment_id}/desk").get_data(as_text=True)
+    assert '<option value="0" selected>Chưa đạt</option>' in page
