@@ -429,11 +429,16 @@ def set_override(assignment: Assignment, actor, *, student_id: int | None = None
 
 def extend(submissions: list[Submission], actor, *, due_at: datetime,
            cutoff_at: datetime | None = None, reason: str = "") -> list[DateOverride]:
-    """Extend the work of several students at once (one student override each)."""
+    """Extend the work of several students at once: each gets a student override with the new
+    due date (and cut-off); a date they were already given to open keeps. One query for the
+    existing overrides whatever the number of students."""
     if not submissions:
         raise PublishError({"recipients": _("Hãy chọn ít nhất một học sinh.")})
     if not isinstance(due_at, datetime):
         raise PublishError({"due_at": _("Hãy chọn hạn nộp mới.")})
+    reason = " ".join((reason or "").split())
+    if len(reason) > REASON_MAX:
+        raise PublishError({"reason": _("Lý do dài quá %(n)s ký tự.", n=REASON_MAX)})
     assignments = {s.assignment_id: s.assignment for s in submissions}
     errors: dict[str, str] = {}
     for assignment in assignments.values():
@@ -442,8 +447,25 @@ def extend(submissions: list[Submission], actor, *, due_at: datetime,
         _check_override_dates(assignment, None, due_at, cutoff_at, errors)
     if errors:
         raise PublishError(errors)
-    return [set_override(s.assignment, actor, student_id=s.student_id, due_at=due_at,
-                         cutoff_at=cutoff_at, reason=reason) for s in submissions]
+    existing = {(o.assignment_id, o.student_id): o for o in db.session.scalars(
+        select(DateOverride).where(
+            DateOverride.assignment_id.in_(sorted(assignments)),
+            DateOverride.student_id.in_(sorted({s.student_id for s in submissions}))))}
+    overrides = []
+    for submission in submissions:
+        key = (submission.assignment_id, submission.student_id)
+        override = existing.get(key)
+        if override is None:
+            override = existing[key] = DateOverride(
+                assignment_id=submission.assignment_id, student_id=submission.student_id,
+                created_by_id=actor.id)
+            db.session.add(override)
+        override.due_at, override.cutoff_at, override.reason = due_at, cutoff_at, reason
+        log_event(submission, "extended", actor, due_at=format_local(due_at),
+                  cutoff_at=format_local(cutoff_at), reason=reason)
+        overrides.append(override)
+    db.session.flush()
+    return overrides
 
 
 # Groups ------------------------------------------------------------------------------------------

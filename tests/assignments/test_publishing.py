@@ -276,3 +276,32 @@ def test_school_year_is_the_classes_year(ctx):
     assignment = _publish()
     assert assignment.school_year_id == school_class("6A1").school_year_id
     assert isinstance(assignment.opens_at, datetime)
+
+
+def test_extend_keeps_a_given_opening_and_runs_a_fixed_number_of_queries(ctx, app):
+    from .conftest import count_queries
+
+    assignment = publish_task(classes=("6A1", "6A2"))
+    teacher = user("gv.toan")
+    first = submission_of(assignment, "hs.6a1.01")
+    later_opening = assignment.opens_at + timedelta(hours=2)
+    publishing.set_override(assignment, teacher, student_id=first.student_id,
+                            opens_at=later_opening)
+    db.session.commit()
+    few = [first, submission_of(assignment, "hs.6a1.02")]
+    everyone = db.session.scalars(sa.select(Submission).where(
+        Submission.assignment_id == assignment.id)).all()
+    due = assignment.due_at + timedelta(days=1)
+    counts = []
+    for chosen in (few, everyone):
+        for submission in chosen:  # loaded before counting, as the view has them
+            _ = submission.assignment.recipients
+        with count_queries(app) as statements:
+            publishing.extend(chosen, teacher, due_at=due, reason="Mất điện")
+        counts.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
+        db.session.commit()
+    assert counts[0] == counts[1]
+    override = db.session.scalar(sa.select(DateOverride).where(
+        DateOverride.student_id == first.student_id))
+    assert (override.opens_at, override.due_at, override.reason) == (later_opening, due,
+                                                                      "Mất điện")
