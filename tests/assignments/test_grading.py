@@ -176,3 +176,26 @@ def test_an_update_racing_between_read_and_write_is_refused(work, app):
         grading.save_grade(work, expected_version=version, actor=teacher, score=6)
     db.session.rollback()
     assert db.session.get(Submission, work.id).score == 3
+
+
+def test_release_runs_the_same_queries_for_a_few_or_a_whole_class(ctx, app):
+    from .conftest import count_queries
+
+    teacher = user("gv.toan")
+    counts = []
+    for classes in (("6A1",), ("6A1", "6A2")):
+        assignment = publish_task(classes=classes, title=f"Trả bài {len(classes)}")
+        submissions = db.session.scalars(sa.select(Submission).where(
+            Submission.assignment_id == assignment.id)).all()
+        for submission in submissions:
+            grading.save_grade(submission, expected_version=submission.version, actor=teacher,
+                               score=7)
+        db.session.commit()
+        for submission in submissions:  # loaded before counting, as the desk has them
+            _ = submission.assignment.subject_id, submission.version
+        with count_queries(app) as statements:
+            assert grading.release(submissions, teacher) == len(submissions)
+        counts.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
+        db.session.commit()
+    # one teaching check per class: two classes cost one more query than one
+    assert counts[1] == counts[0] + 1
