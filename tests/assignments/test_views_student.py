@@ -146,3 +146,22 @@ def test_the_teacher_home_lists_work_waiting_for_grading(app, client, demo, logi
     widget = home[home.index('id="assignments-waiting"'):]
     assert f'href="/assignments/{assignment_id}/desk?status=turned_in">Chờ chấm đây</a>: ' \
            "2 bài chờ chấm" in widget
+
+
+def test_the_todo_list_runs_the_same_queries_for_2_or_12_assignments(
+        app, client, demo, login, task):
+    from .view_samples import count_queries
+
+    def queries() -> int:
+        client.get("/assignments/todo")
+        with count_queries(app) as statements:
+            assert client.get("/assignments/todo").status_code == 200
+        return len(statements)
+
+    for number in range(2):
+        task(title=f"Bài {number}")
+    login("hs.6a1.01")
+    few = queries()
+    for number in range(2, 12):
+        task(title=f"Bài {number}", classes=("6A1", "6A2"))
+    assert queries() == few
