@@ -21,7 +21,8 @@
     var data = new FormData(form);
     if (clicked) { data.set("action", clicked.value); }
     var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.action);
+    // getAttribute: form.action would be the buttons named "action", not the URL
+    xhr.open("POST", form.getAttribute("action"));
     xhr.upload.onprogress = function (e) {
       if (!e.lengthComputable) { return; }
       var percent = Math.floor(e.loaded * 100 / e.total);
