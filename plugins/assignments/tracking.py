@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.exc import StaleDataError
 
 from lms.extensions import db
 from lms.models import LearningAttempt
@@ -70,7 +71,10 @@ def track_attempt(attempt, now: datetime | None = None) -> list[Submission]:
                Assignment.kind == AssignmentKind.MATERIAL.value,
                Assignment.deleted_at.is_(None),
                Assignment.opens_at <= now,
-               Submission.state != SubmissionState.RETURNED.value)))
+               Submission.state != SubmissionState.RETURNED.value)
+        # Two commits of one lesson can arrive together: the second waits here (PostgreSQL)
+        # instead of finding the row changed under it.
+        .with_for_update(of=Submission)))
     if not submissions:
         return []
     attempts = list(db.session.scalars(select(LearningAttempt).where(
@@ -101,7 +105,27 @@ def track_attempt(attempt, now: datetime | None = None) -> list[Submission]:
     return changed
 
 
+#: how often the handler starts over when a concurrent commit changed the submission first
+TRACKING_TRIES = 3
+
+
 def on_attempt_committed(sender, attempt, **kwargs) -> None:
-    """`lms.signals.attempt_committed` handler (connected by the plugin for its app)."""
-    if track_attempt(attempt):
-        db.session.commit()
+    """`lms.signals.attempt_committed` handler (connected by the plugin for its app).
+
+    The player's own data is already committed when this runs, so a failure here must never
+    turn the player's commit into an error: when another request changed the same submission
+    between our read and our write (SQLite has no row locks; the optimistic version column
+    notices), roll back and track again from what is stored now."""
+    attempt_id = attempt.id
+    for _try in range(TRACKING_TRIES):
+        try:
+            if track_attempt(attempt):
+                db.session.commit()
+            return
+        except StaleDataError:
+            db.session.rollback()
+            attempt = db.session.get(LearningAttempt, attempt_id)
+            if attempt is None:
+                return
+    log.warning("attempt %s: submissions not tracked after %d tries (concurrent commits)",
+                attempt_id, TRACKING_TRIES)

@@ -151,3 +151,39 @@ def test_work_on_several_assignments_runs_a_fixed_number_of_queries(lesson, app)
     # the attempt, the submissions with their assignments, the attempts, overrides, groups
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 5, selects
+
+
+def test_a_concurrent_commit_of_the_same_lesson_is_tracked_again_not_an_error(lesson, monkeypatch):
+    # Two commits of one lesson at once: the other request changed the submission between this
+    # one's read and write. The player's data is already saved; tracking starts over.
+    assignment = _assign(lesson)
+    attempt = _attempt(lesson, "hs.6a1.01", completion="completed", score=0.9)
+    real = tracking.track_attempt
+    calls = []
+
+    def changed_underneath(attempt_arg, now=None):
+        calls.append(attempt_arg.id)
+        if len(calls) == 1:
+            real(attempt_arg, now)
+            raise sa.orm.exc.StaleDataError("assignments_submission changed by another commit")
+        return real(attempt_arg, now)
+
+    monkeypatch.setattr(tracking, "track_attempt", changed_underneath)
+    tracking.on_attempt_committed(None, attempt=attempt)
+    assert calls == [attempt.id, attempt.id]
+    submission = submission_of(assignment, "hs.6a1.01")
+    assert submission.state == "turned_in"
+    assert submission.proposed_score == Decimal("9.0")
+
+
+def test_tracking_gives_up_quietly_when_the_row_keeps_changing(lesson, monkeypatch, caplog):
+    assignment = _assign(lesson)
+    attempt = _attempt(lesson, "hs.6a1.01", completion="completed", score=0.9)
+
+    def always_stale(attempt_arg, now=None):
+        raise sa.orm.exc.StaleDataError("changed again")
+
+    monkeypatch.setattr(tracking, "track_attempt", always_stale)
+    tracking.on_attempt_committed(None, attempt=attempt)  # no exception reaches the player
+    assert "not tracked after 3 tries" in caplog.text
+    assert submission_of(assignment, "hs.6a1.01").state == "assigned"
