@@ -222,3 +222,16 @@ def test_the_list_counts_turned_in_missing_and_waiting(app, client, demo, login,
     assert re.search(r'data-count="handed_in">2/5<', row)
     assert re.search(r'data-count="missing">3<', row)
     assert re.search(r'data-count="to_grade"><a [^>]+>2</a>', row)
+
+
+def test_a_refused_attachment_publishes_nothing(app, client, demo, login):
+    ids = _ids(app, "6A1")
+    login("gv.toan")
+    data = _form(ids, opens_at=_local(app, timedelta(0)), due_at=_local(app, timedelta(days=2)))
+    data["attachments"] = (io.BytesIO(b"MZ"), "cai-dat.exe")
+    response = client.post("/assignments/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Tệp “cai-dat.exe” không được nhận" in page
+    assert "<h1>Giao bài</h1>" in page  # still the new-assignment form, not an edit
+    assert _count(app, Assignment) == 0 and _count(app, Submission) == 0

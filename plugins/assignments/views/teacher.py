@@ -213,15 +213,16 @@ def _save(form: AssignmentForm, choices: FormChoices, assignment: Assignment | N
     for field_ in form:
         field_.errors = []
     dates = _parse_dates(form, errors)
+    saved = assignment
     if not errors:
         try:
-            if assignment is None:
-                assignment = publishing.publish(teacher=current_user, recipients=recipients,
-                                                **_publish_fields(form, dates))
+            if saved is None:
+                saved = publishing.publish(teacher=current_user, recipients=recipients,
+                                           **_publish_fields(form, dates))
             else:
-                publishing.update(assignment, current_user, recipients=recipients,
+                publishing.update(saved, current_user, recipients=recipients,
                                   **_publish_fields(form, dates))
-            _save_attachments(form, assignment)
+            _save_attachments(form, saved)
         except publishing.PublishError as error:
             errors.update(error.errors)
         except handin.HandinError as error:
@@ -232,7 +233,7 @@ def _save(form: AssignmentForm, choices: FormChoices, assignment: Assignment | N
         return _render_form(form, choices, _ticked(recipients), assignment=assignment,
                             recipient_error=recipient_error, status=400)
     db.session.commit()
-    return assignment
+    return saved
 
 
 @bp.route("/new", methods=["GET", "POST"])
