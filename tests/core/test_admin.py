@@ -237,3 +237,9 @@ def test_admin_forms_need_a_csrf_token(app, demo):
     assert client.post(f"/admin/users/{demo['gv.tin']}/disable",
                        data={"csrf_token": token}).status_code == 302
     assert _user(app, "gv.tin").active is False
+
+
+def test_form_fields_without_errors_carry_no_error_reference(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in page
+    assert 'aria-invalid="false"' in page
