@@ -26,6 +26,7 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 TEACHER = "gv.toan"
 STUDENT = "hs.6a1.01"
+STUDENT_NAME = "Nguyễn Hoàng Nam"  # hs.6a1.01 in the demo school
 LESSON = "Phân số 2004"  # the quiz package's title (test_scorm_player.quiz_package)
 
 
@@ -91,7 +92,10 @@ def new_page(browser, live_server, viewport=DESKTOP):
 def give_work(page, *, title: str, due: str, lesson: str | None = None,
               instructions: str = "") -> int:
     """Fill and send the Giao bài form for the whole of 6A1 in Toán; the new assignment's id."""
-    page.goto("/assignments/new")
+    page.goto("/")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Giao bài", exact=True).click()
+    page.get_by_role("link", name="Giao bài mới").click()
     form = page.locator("#assignment-form")
     form.get_by_label("Tên bài", exact=True).fill(title)
     form.get_by_label("Môn", exact=True).select_option(label="Toán")
@@ -113,6 +117,15 @@ def give_work(page, *, title: str, due: str, lesson: str | None = None,
         page.locator(".errors, .flash").all_inner_texts())
     expect(page.locator(".flash").first).to_contain_text(f"Đã giao bài “{title}”")
     return int(found.group(1))
+
+
+def open_todo_on_phone(page) -> None:
+    """The student's way to the to-do list on a phone: ☰, then Bài tập."""
+    page.goto("/")
+    page.locator("label.nav-toggle-label").click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Bài tập", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bài tập của em")
 
 
 def desk_row(page, username: str):
@@ -144,7 +157,7 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
 
     # The student, on a 360 px phone, finds it in the to-do list.
     student = login_as(new_page(browser, live_server, PHONE), STUDENT)
-    student.goto("/assignments/todo")
+    open_todo_on_phone(student)
     card = student.locator(f'#todo-todo li.todo-card[data-assignment="{assignment_id}"]')
     expect(card).to_contain_text(title)
     expect(card).to_contain_text(f"Hạn nộp: {due} 23:59")
@@ -172,7 +185,12 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
         student, lambda: submission_of(app, assignment_id, STUDENT),
         lambda s: s[0] == "turned_in", "turning the work in")
     assert proposed == Decimal(5)
-    student.goto(f"/assignments/{assignment_id}/work")
+    open_todo_on_phone(student)
+    done = student.locator(f'#todo-done li.todo-card[data-assignment="{assignment_id}"]')
+    expect(done.locator("[data-status]").first).to_have_attribute("data-status", "turned_in")
+    expect(student.locator("#todo-todo")).not_to_contain_text(title)
+    screenshot(student, "assignment-todo-turned-in-360")
+    done.get_by_role("link").click()
     expect(student.locator("#assignment-status [data-status]").first).to_have_attribute(
         "data-status", "turned_in")
     expect(student.locator("#assignment-status")).to_contain_text("Đã nộp lúc")
@@ -199,9 +217,11 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     assert submission_of(app, assignment_id, STUDENT)[3] == Decimal(5)
 
     # The student now reads the returned grade and the comment.
-    student.goto(f"/assignments/{assignment_id}/work")
+    student.reload()
+    expect(student.locator("#assignment-status [data-status]").first).to_have_attribute(
+        "data-status", "returned")
     grade = student.locator("#assignment-status [data-released]")
-    expect(grade).to_contain_text("5")
+    expect(grade).to_contain_text(re.compile(r"Kết quả:\s*5(?![\d,])"))
     expect(grade).to_contain_text("Em xem lại cách cộng hai phân số khác mẫu.")
     screenshot(student, "assignment-returned-360")
 
@@ -226,7 +246,7 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
 
     # …and downloads the VnEdu/SMAS sheet, whose ĐĐGtx 1 cell holds the grade.
     with teacher.expect_download() as download_info:
-        teacher.get_by_role("link", name=re.compile("Excel|VnEdu|Tải")).first.click()
+        teacher.get_by_role("link", name="Xuất bảng điểm (VnEdu/SMAS)").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx"), download.suggested_filename
     saved = tmp_path / download.suggested_filename
@@ -234,9 +254,6 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     assert_exported_score(saved, STUDENT_NAME, "5")
     for context in (teacher.context, student.context):
         context.close()
-
-
-STUDENT_NAME = "Nguyễn Hoàng Nam"  # hs.6a1.01 in the demo school
 
 
 def assert_exported_score(path, full_name: str, expected: str) -> None:
@@ -304,7 +321,7 @@ def test_a_student_hands_in_a_photo_of_paper_work_for_a_plain_task(
                               instructions="Làm bài 1–4 vào vở, chụp ảnh trang vở rồi nộp.")
 
     student = login_as(new_page(browser, live_server, PHONE), STUDENT)
-    student.goto("/assignments/todo")
+    open_todo_on_phone(student)
     student.locator(f'#todo-todo li.todo-card[data-assignment="{assignment_id}"]'
                     ).get_by_role("link").click()
     expect(student.locator("#instructions")).to_contain_text("chụp ảnh trang vở")
