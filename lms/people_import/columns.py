@@ -59,7 +59,7 @@ REQUIRED = {
 }
 #: Headers of the example files offered for download ("Tải file mẫu").
 EXAMPLE_HEADERS = {
-    STUDENTS: ["STT", "Mã học sinh", "Họ và tên", "Ngày sinh", "Giới tính", "Lớp", "Khối",
+    STUDENTS: ["STT", "Mã học sinh", "Mã định danh", "Họ và tên", "Ngày sinh", "Giới tính", "Lớp", "Khối",
                "Họ tên phụ huynh", "SĐT phụ huynh", "Email phụ huynh"],
     TEACHERS: ["STT", "Mã giáo viên", "Họ và tên", "Ngày sinh", "Giới tính", "Tổ chuyên môn",
                "Chức vụ", "Email", "Số điện thoại", "GVCN"],

@@ -7,9 +7,10 @@ from .columns import EXAMPLE_HEADERS, STUDENTS
 
 _SAMPLE_ROWS = {
     STUDENTS: [
-        [1, "HS0001", "Nguyễn Văn An", "05/09/2014", "Nam", "6A1", "6", "Nguyễn Văn Bình",
+        # Mã định danh as text: a number cell would drop its leading zero (001… is Hà Nội).
+        [1, "HS0001", "079214000101", "Nguyễn Văn An", "05/09/2014", "Nam", "6A1", "6", "Nguyễn Văn Bình",
          "0912345678", ""],
-        [2, "HS0002", "Nguyễn Thị Bích", "12/03/2013", "Nữ", "7A2", "7", "Nguyễn Văn Bình",
+        [2, "HS0002", "079313000102", "Nguyễn Thị Bích", "12/03/2013", "Nữ", "7A2", "7", "Nguyễn Văn Bình",
          "0912345678", ""],
     ],
     "teachers": [

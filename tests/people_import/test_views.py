@@ -92,3 +92,21 @@ def test_nav_entry_for_admin_only(client, demo, login):
     assert 'href="/admin/import/"' in client.get("/").text
     login("hieutruong")
     assert 'href="/admin/import/"' not in client.get("/").text
+
+
+def test_the_example_student_file_carries_mã_định_danh_and_imports_cleanly(app, client, demo,
+                                                                            login):
+    login("admin")
+    example = client.get("/admin/import/mau-students.xlsx")
+    sheet = load_workbook(io.BytesIO(example.data)).active
+    header = next(sheet.values)
+    assert "Mã định danh" in header
+    column = header.index("Mã định danh") + 1
+    assert all(sheet.cell(row, column).data_type == "s" for row in (2, 3))  # text: keeps the 0
+    preview = _upload(client, example.data, name="mau.xlsx")
+    assert preview.status_code == 200 and "Xác nhận nhập" in preview.text
+    token = re.search(r'name="token" type="hidden" value="(\w+)"', preview.text)[1]
+    client.post("/admin/import/confirm", data={"token": token})
+    with app.app_context():
+        imported = db.session.scalar(sa.select(User).where(User.external_code == "HS0001"))
+        assert imported.national_id == "079214000101"
