@@ -21,6 +21,7 @@ from .models import (
     TeachingAssignment,
     User,
 )
+from .models.base import utcnow
 
 DEMO_PASSWORD = "demo2026"
 
@@ -178,7 +179,9 @@ def seed_demo_school(today: date | None = None) -> tuple[bool, list[tuple[str, s
             _, created = _get_or_create(ClassEnrollment, student_id=student.id,
                                         class_id=school_class.id)
             mark(created)
-            _, created = _get_or_create(ParentLink, {"relationship_label": "Mẹ" if index % 2 else "Bố"},
+            # The demo parents consented when the school enrolled their child (Decree 13/2023).
+            _, created = _get_or_create(ParentLink, {"relationship_label": "Mẹ" if index % 2 else "Bố",
+                                                     "consent_at": utcnow()},
                                         parent_id=parent.id, student_id=student.id)
             mark(created)
             if class_name == "6A1" and index == 1:

@@ -45,3 +45,10 @@ submissions_returned = _signals.signal("submissions-returned")
 #: Gradebook cells changed (typed, filled from assignments, imported). kwargs: changes (list of
 #: gradebook change rows), actor.
 gradebook_changed = _signals.signal("gradebook-changed")
+#: A parent was linked to a student (by a code, an import or the school), or a link changed
+#: status (approved, revoked). kwargs: link (lms.models.ParentLink), actor, action.
+parent_link_changed = _signals.signal("parent-link-changed")
+#: A student asked a question (Hỏi thầy cô). kwargs: thread, actor.
+question_asked = _signals.signal("question-asked")
+#: A teacher answered a student's question. kwargs: thread, message, actor.
+question_answered = _signals.signal("question-answered")

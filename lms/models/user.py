@@ -67,6 +67,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: when a student was shown how the school uses their data (Decree 13/2023: students from
+    #: 7 years old are told at first login); null until then
+    privacy_notice_seen_at: Mapped[datetime | None]
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -139,11 +142,13 @@ class User(UserMixin, db.Model):
         )
 
     def children(self) -> list[User]:
+        """The students this parent follows through an active link."""
         return list(
             db.session.scalars(
                 select(User)
                 .join(ParentLink, ParentLink.student_id == User.id)
-                .where(ParentLink.parent_id == self.id)
+                .where(ParentLink.parent_id == self.id,
+                       ParentLink.status == ParentLinkStatus.ACTIVE.value)
                 .order_by(User.sort_key)
             )
         )
@@ -151,7 +156,8 @@ class User(UserMixin, db.Model):
     def is_parent_of(self, student_id: int) -> bool:
         return db.session.scalar(
             select(ParentLink.id).where(
-                ParentLink.parent_id == self.id, ParentLink.student_id == student_id
+                ParentLink.parent_id == self.id, ParentLink.student_id == student_id,
+                ParentLink.status == ParentLinkStatus.ACTIVE.value,
             )
         ) is not None
 
@@ -207,7 +213,19 @@ class ClassEnrollment(db.Model):
     school_class: Mapped[SchoolClass] = relationship(back_populates="enrollments")
 
 
+class ParentLinkStatus(str, enum.Enum):
+    #: a parent entered a linking code; the homeroom teacher has not approved it yet
+    PENDING = "pending"
+    #: the parent follows the child (created by an import or the school, or approved)
+    ACTIVE = "active"
+    #: revoked by the homeroom teacher or the school: the parent sees nothing of the child
+    REVOKED = "revoked"
+
+
 class ParentLink(db.Model):
+    """A parent (guardian) who follows a student. Only ACTIVE links let the parent see the
+    child: `User.children` and `User.is_parent_of` read those alone."""
+
     __tablename__ = "parent_link"
     __table_args__ = (UniqueConstraint("parent_id", "student_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,3 +233,14 @@ class ParentLink(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     #: bố, mẹ, người giám hộ...
     relationship_label: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), default=ParentLinkStatus.ACTIVE.value,
+                                        server_default=ParentLinkStatus.ACTIVE.value, index=True)
+    #: how the link was made: import, code (the parent entered a linking code), school
+    created_via: Mapped[str] = mapped_column(String(10), default="school",
+                                             server_default="school")
+    created_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    #: when the parent consented to the school processing the child's data (Decree 13/2023,
+    #: art. 20); null until they do
+    consent_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]

@@ -113,7 +113,8 @@ def _write(plan: ImportPlan, actor, progress) -> ImportResult:
                               for s, c in plan.enrollments_added])
     _update(ClassEnrollment, [{"id": e, "class_id": school_class(c)}
                               for e, c in plan.enrollments_moved])
-    _insert(ParentLink, [{"parent_id": user(p), "student_id": user(s), "relationship_label": label}
+    _insert(ParentLink, [{"parent_id": user(p), "student_id": user(s), "relationship_label": label,
+                          "created_via": "import"}
                          for p, s, label in plan.links_added])
     _insert(DepartmentMembership, [{"user_id": user(u), "department_id": d, "position": pos}
                                    for u, d, pos in plan.memberships_added])

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from content_store.serving import serve_blob
 from lms.extensions import db
-from lms.models import ParentLink, Role
+from lms.models import ParentLink, ParentLinkStatus, Role
 from lms.storage import get_store
 
 from ..models import AssignmentAttachment, Submission, SubmissionFile
@@ -57,7 +57,8 @@ def attachment(assignment_id: int, attachment_id: int):
         child_given = db.session.scalar(
             select(Submission.id).join(ParentLink, ParentLink.student_id == Submission.student_id)
             .where(Submission.assignment_id == assignment.id,
-                   ParentLink.parent_id == current_user.id).limit(1))
+                   ParentLink.parent_id == current_user.id,
+                   ParentLink.status == ParentLinkStatus.ACTIVE.value).limit(1))
         if child_given is None:
             abort(403)
     else:
