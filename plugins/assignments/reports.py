@@ -32,6 +32,8 @@ class ReportRow:
 
     name: str
     department: str = ""
+    #: the teacher's user id (None for a department or the school), to join other figures on
+    user_id: int | None = None
     #: assignments that opened in the range
     assignments: int = 0
     #: their students' work, excused students left out
@@ -107,7 +109,7 @@ def criteria_report(date_from: date, date_to: date, department_id: int | None = 
     start, end = _utc_range(date_from, date_to)
     window = timedelta(days=graded_within_days)
     teachers = _teachers(department_id)
-    rows = {teacher_id: ReportRow(name=name, department=department)
+    rows = {teacher_id: ReportRow(name=name, department=department, user_id=teacher_id)
             for teacher_id, name, department, _dept in teachers}
     given = (select(Assignment.id).where(
         Assignment.deleted_at.is_(None), Assignment.opens_at >= start, Assignment.opens_at < end,
