@@ -6,7 +6,8 @@ from typing import ClassVar
 
 #: Plugins that a plain installation loads. A deployment narrows or widens this with LMS_PLUGINS.
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "library", "scorm", "search", "targets", "video", "xerte", "assignments", "gradebook")
+    "library", "scorm", "search", "targets", "video", "xerte", "assignments", "gradebook",
+    "questions")
 
 
 class Defaults:
