@@ -7,9 +7,8 @@ Revises:
 Create Date: 2026-12-03 08:35:41.907380
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'questions_0001'
