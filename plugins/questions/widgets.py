@@ -25,7 +25,7 @@ def dashboard_widget(role=None, user=None, **_context) -> str:
     if role not in TEACHING or user is None:
         return ""
     threads = teacher_queue(user, limit=WIDGET_QUEUE)
-    total = len(threads) if len(threads) < WIDGET_QUEUE else teacher_queue_size(user)
+    total = teacher_queue_size(user)
     return render_template("questions/_queue_widget.html", threads=threads, total=total,
                            now=utcnow())
 
