@@ -21,6 +21,14 @@ READERS = frozenset({Role.PRINCIPAL.value, Role.VICE_PRINCIPAL.value, Role.ADMIN
                      Role.DEPARTMENT_HEAD.value, Role.DEPUTY_HEAD.value})
 
 
+def opens_dashboard(user) -> bool:
+    """The board and Tổ CNTT; a head or deputy head only with a department to lead."""
+    if user.is_board or user.has_role(Role.ADMIN):
+        return True
+    membership = user.department_membership
+    return membership is not None and membership.position in ("head", "deputy")
+
+
 class CriteriaPlugin(LMSPlugin):
     """Tiêu chí chuyển đổi số
 
@@ -35,4 +43,4 @@ class CriteriaPlugin(LMSPlugin):
 
     def navigation(self):
         return [NavEntry("criteria.dashboard", lambda: str(_l("Tiêu chí chuyển đổi số")),
-                         READERS, order=330)]
+                         READERS, order=330, visible=opens_dashboard)]

@@ -12,6 +12,7 @@ from lms.models import Department, Role
 from lms.models.base import utcnow
 from lms.permissions import roles_required
 
+from . import opens_dashboard
 from .dashboard import build_dashboard, format_wait
 from .export import dashboard_xlsx, filename
 from .parent_links import percent
@@ -39,10 +40,9 @@ def _department_id() -> int | None:
         if department is None:
             abort(404)
         return department.id
-    membership = current_user.department_membership
-    if membership is None or membership.position not in ("head", "deputy"):
+    if not opens_dashboard(current_user):
         abort(403)
-    return membership.department_id
+    return current_user.department_membership.department_id
 
 
 def _school_today():

@@ -174,6 +174,7 @@ def test_a_teacher_holding_the_head_role_without_a_department_is_refused(app, de
         db.session.commit()
     client.post("/login", data={"username": "tt.moi", "password": DEMO_PASSWORD})
     assert client.get("/criteria/").status_code == 403
+    assert 'href="/criteria/"' not in client.get("/").get_data(as_text=True)
 
 
 def test_xlsx_has_one_sheet_per_table(march, client, login):
