@@ -48,7 +48,9 @@ gradebook_changed = _signals.signal("gradebook-changed")
 #: A parent was linked to a student (by a code, an import or the school), or a link changed
 #: status (approved, revoked). kwargs: link (lms.models.ParentLink), actor, action.
 parent_link_changed = _signals.signal("parent-link-changed")
-#: A student asked a question (Hỏi thầy cô). kwargs: thread, actor.
+#: A student asked a question (Hỏi thầy cô), or asked more in their thread. kwargs: thread
+#: (plugins.questions.models.Thread), actor.
 question_asked = _signals.signal("question-asked")
-#: A teacher answered a student's question. kwargs: thread, message, actor.
+#: A teacher answered a student's question. kwargs: thread, message (None when the teacher
+#: only marked it answered), actor.
 question_answered = _signals.signal("question-answered")
