@@ -167,8 +167,10 @@ def seed_demo_school(today: date | None = None) -> tuple[bool, list[tuple[str, s
         db.session.flush()
         for index, (full_name, born) in enumerate(students, start=1):
             code = f"{class_name.lower()}.{index:02d}"
+            # The demo students were shown the privacy notice when they enrolled (Decree 13/2023).
             student = user(f"hs.{code}", full_name, [Role.STUDENT], birth_date=born,
-                           external_code=f"HS{year.name[:4]}{class_name}{index:02d}")
+                           external_code=f"HS{year.name[:4]}{class_name}{index:02d}",
+                           privacy_notice_seen_at=utcnow())
             if student.national_id is None:
                 # 079 = Hồ Chí Minh City, 2 = born in the 2000s, the birth year, then a serial.
                 student.national_id = f"0792{born.year % 100:02d}{class_number:03d}{index:03d}"
