@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.models import ParentLink, User
+from tests.assignments.conftest import task  # noqa: F401  (the fixture, for the home tests)
 
 
 def account(username: str) -> User:
