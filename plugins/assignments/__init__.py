@@ -61,9 +61,9 @@ class AssignmentsPlugin(LMSPlugin):
         ]
 
     def template_hooks(self):
-        from .views.widgets import dashboard_widget
+        from .views.widgets import dashboard_widget, parent_child_widget
 
-        return {"dashboard": dashboard_widget}
+        return {"dashboard": dashboard_widget, "parent-child": parent_child_widget}
 
     def connect_signals(self):
         from lms import signals

@@ -51,9 +51,9 @@ class GradebookPlugin(LMSPlugin):
                          order=250)]
 
     def template_hooks(self):
-        from .widgets import student_results
+        from .widgets import parent_child_averages, student_results
 
-        return {"student-overview": student_results}
+        return {"student-overview": student_results, "parent-child": parent_child_averages}
 
     def init(self, app):
         from . import models  # noqa: F401  (the tables, for SQLAlchemy and Alembic)

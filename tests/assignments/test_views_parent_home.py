@@ -1,5 +1,5 @@
-"""A parent's home shows each of their own children's missing, due-soon and returned work,
-with released grades only."""
+"""A parent's home shows the chosen own child's missing, due-soon (today, tomorrow, this week)
+and returned work, with released grades only."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -43,6 +43,26 @@ def test_the_parent_home_shows_the_childs_work_and_released_grades_only(app, cli
     assert "Bài đang chấm" not in widget  # turned in, not returned: nothing to show yet
     assert ">3<" not in widget and "3\n" not in widget
     assert f'id="child-{demo["hs.6a1.02"]}-work"' not in page  # a classmate is not their child
+    # a classmate through the switcher: not theirs, so the first own child is shown instead
+    other = client.get(f"/?child={demo['hs.6a1.02']}").get_data(as_text=True)
+    assert f'id="child-{demo["hs.6a1.02"]}-work"' not in other
+    assert f'id="child-{demo["hs.6a1.01"]}-work"' in other
+
+
+def test_the_switcher_shows_one_child_at_a_time(app, client, demo, login, task):
+    from lms.models import ParentLink
+
+    task(title="Bài của lớp 6A1")
+    with app.app_context():
+        db.session.add(ParentLink(parent_id=demo["ph.6a1.01"], student_id=demo["hs.6a1.02"],
+                                  status="active"))
+        db.session.commit()
+    login("ph.6a1.01")
+    first = client.get("/").get_data(as_text=True)
+    assert f'href="/?child={demo["hs.6a1.02"]}"' in first
+    chosen = client.get(f"/?child={demo['hs.6a1.02']}").get_data(as_text=True)
+    assert f'id="child-{demo["hs.6a1.02"]}-work"' in chosen
+    assert f'id="child-{demo["hs.6a1.01"]}-work"' not in chosen
 
 
 def test_a_parent_without_linked_children_sees_no_work(app, client, demo, login, task):
