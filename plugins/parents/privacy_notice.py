@@ -39,7 +39,7 @@ def _is_page_request() -> bool:
 
 def redirect_to_notice():
     """`before_request`: send a student who still has to see the notice there."""
-    if not current_user.is_authenticated or not _is_page_request():
+    if not _is_page_request() or not current_user.is_authenticated:
         return None
     if needs_notice(current_user, date.today()):
         return redirect(url_for("parents.privacy_notice"))
