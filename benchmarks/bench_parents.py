@@ -31,6 +31,8 @@ EXTRA_SUBJECTS = (("LSDL", "Lịch sử và Địa lý", "VAN"), ("HDTN", "Hoạ
 TEACHERS = {"TOAN": "gv.toan", "TIN": "gv.tin", "VAN": "gv.van", "GDCD": "tt.van",
             "ANH": "gv.anh", "KHTN": "gv.khtn", "CN": "tt.khtn", "GDTC": "tp.toan",
             "LSDL": "tt.van", "HDTN": "tt.khtn", "NT": "tt.anh", "GDDP": "gv.van"}
+#: comment-only subjects (Đạt/Chưa đạt, Thông tư 22); the others are scored
+COMMENT_ONLY = frozenset({"GDTC", "NT", "HDTN", "GDDP"})
 #: rounds of one parent and one teacher home request each
 ROUNDS = 40
 #: the timed rounds stop after this many seconds even on a very slow machine (the whole bench,
@@ -57,8 +59,9 @@ def _build(app) -> dict:
     from lms.models.base import utcnow
     from lms.seed import DEMO_PASSWORD, seed_demo_school
     from plugins.assignments import grading, publishing
-    from plugins.gradebook.models import Entry, Sheet
+    from plugins.gradebook.models import Entry, Sheet, SubjectRule
     from plugins.gradebook.semesters import ensure_semesters, semester_of
+    from plugins.gradebook.sheets import slots_of
 
     with app.app_context():
         upgrade_database()
@@ -124,17 +127,21 @@ def _build(app) -> dict:
             returned += grading.release(work, teacher)
         ensure_semesters(year)
         semester = semester_of(year, 1)
-        for subject in subjects.values():
+        for code, subject in subjects.items():
+            # 140 periods a year: four ĐĐGtx, a mid-term and an end-of-term score per student
+            rule = SubjectRule(subject_id=subject.id, grade_level_id=grade.id,
+                               periods_per_year=140, comment_only=code in COMMENT_ONLY)
             sheet = Sheet(class_id=school_class.id, subject_id=subject.id,
                           semester_id=semester.id, published_at=now,
-                          published_by_id=people[TEACHERS[subject.code]].id)
-            db.session.add(sheet)
+                          published_by_id=people[TEACHERS[code]].id)
+            db.session.add_all([rule, sheet])
             db.session.flush()
             db.session.execute(sa.insert(Entry), [
                 {"sheet_id": sheet.id, "student_id": s.id, "slot": slot,
-                 "score": Decimal(5 + (n + k) % 6), "passed": None, "source": "typed",
+                 "score": None if rule.comment_only else Decimal(5 + (n + k) % 6),
+                 "passed": True if rule.comment_only else None, "source": "typed",
                  "source_detail": {}, "updated_by_id": sheet.published_by_id, "version": 1}
-                for n, s in enumerate(students) for k, slot in enumerate(("tx1", "tx2", "gk"))])
+                for n, s in enumerate(students) for k, slot in enumerate(slots_of(rule))])
         db.session.commit()
         assert returned == 12 * RETURNED_PER_SUBJECT, returned
         return {"child": child.full_name}
@@ -178,6 +185,8 @@ def _check_parent_home(body: str, child: str) -> None:
     assert child in body, "the parent's home does not name the child"
     assert COMMENT in body, "the parent's home shows no returned grade and comment"
     assert "Thiếu bài" in body, "the parent's home shows no missing work"
+    averages = body.split('class="card gradebook-parent"', 1)[-1].split("</table>", 1)[0]
+    assert averages.count("<tr>") == 1 + 12, "the parent's home lacks published averages"
 
 
 def run(report) -> None:
