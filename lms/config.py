@@ -7,7 +7,7 @@ from typing import ClassVar
 #: Plugins that a plain installation loads. A deployment narrows or widens this with LMS_PLUGINS.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "library", "scorm", "search", "targets", "video", "xerte", "assignments", "gradebook",
-    "criteria", "questions", "parents")
+    "criteria", "questions", "parents", "notifications")
 
 
 class Defaults:

@@ -47,19 +47,10 @@ class LibraryPlugin(LMSPlugin):
         ]
 
     def template_hooks(self):
-        return {"material-page": self._material_page, "topbar": self._topbar}
+        return {"material-page": self._material_page}
 
     def _material_page(self, material, **_context):
         from .views import material_panel
 
         return material_panel(material)
 
-    def _topbar(self, **_context):
-        from flask import render_template
-        from flask_login import current_user
-
-        from .views import unread_count
-
-        if not current_user.is_authenticated:
-            return ""
-        return render_template("library/_topbar.html", unread=unread_count(current_user))

@@ -1,4 +1,7 @@
-"""Routes of the library: browse, the approval steps, metadata, versions, files, notifications."""
+"""Routes of the library: browse, the approval steps, metadata, versions, files.
+
+The inbox of notifications belongs to the notifications plugin (/notifications).
+"""
 from __future__ import annotations
 
 from flask import (
@@ -14,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import signals
@@ -27,7 +30,6 @@ from lms.models import (
     Material,
     MaterialAuthor,
     MaterialVersion,
-    Notification,
     Role,
     SchoolYear,
     Subject,
@@ -515,49 +517,6 @@ def file_raw(id: int, version_id: int):
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; " \
         "media-src 'self'; object-src 'self'; plugin-types application/pdf"
     return response
-
-
-# Notifications ---------------------------------------------------------------------------------
-@bp.route("/notifications")
-@login_required
-def notifications():
-    query = (select(Notification).where(Notification.user_id == current_user.id)
-             .order_by(Notification.created_at.desc(), Notification.id.desc()))
-    page = db.paginate(query, per_page=current_app.config["LMS_PAGE_SIZE"], error_out=False)
-    return render_template("library/notifications.html", page=page)
-
-
-@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
-@login_required
-def read_notification(notification_id: int):
-    notification = db.session.get(Notification, notification_id)
-    if notification is None:
-        abort(404)
-    if notification.user_id != current_user.id:
-        abort(403)
-    if notification.read_at is None:
-        notification.read_at = utcnow()
-        db.session.commit()
-    if request.form.get("open") and notification.link and notification.link.startswith("/") \
-            and not notification.link.startswith("//"):
-        return redirect(notification.link, code=303)
-    return redirect(url_for("library.notifications"), code=303)
-
-
-@bp.route("/notifications/read-all", methods=["POST"])
-@login_required
-def read_all_notifications():
-    db.session.execute(update(Notification).where(
-        Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow()))
-    db.session.commit()
-    flash(_("Đã đánh dấu tất cả thông báo là đã đọc."), "success")
-    return redirect(url_for("library.notifications"), code=303)
-
-
-def unread_count(user) -> int:
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
 
 
 def material_panel(material: Material) -> str:

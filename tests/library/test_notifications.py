@@ -1,4 +1,5 @@
-"""The notifications page: the inbox, the unread badge in the top bar, marking read."""
+"""The library's notifications reach the inbox (the notifications plugin's): the unread badge in
+the top bar, marking read, the library's links opening from it."""
 import pytest
 import sqlalchemy as sa
 
@@ -7,7 +8,7 @@ from lms.models import Notification, notify
 
 from .conftest import PLUGINS
 
-pytestmark = pytest.mark.plugins(*PLUGINS)
+pytestmark = pytest.mark.plugins(*PLUGINS, "notifications")
 
 
 def test_inbox_badge_and_mark_read(app, client, login, demo):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from lms.extensions import db
-from lms.models import Material, Role, notify
+from lms.models import Material, Role
 from plugins.library import approval
 from tests.route_matrix import (
     AUTHENTICATED,
@@ -68,18 +68,6 @@ def _version_pair(author: str, *steps) -> dict:
 APPROVED = (("submit", "gv.toan"), ("pass", "tt.toan"), ("approve", "hieutruong"))
 
 
-def _notification(username: str) -> Sample:
-    def build(demo):
-        notify([demo[username]], "material.approved", "Đã duyệt", "/library")
-        db.session.flush()
-        from sqlalchemy import func, select
-
-        from lms.models import Notification
-        return db.session.scalar(select(func.max(Notification.id)))
-
-    return Sample(build)
-
-
 LIBRARY_ROUTES = {
     "library.index": Case(AUTHENTICATED),
     "library.department": Case(AUTHENTICATED, {"code": "TOAN"}),
@@ -125,10 +113,6 @@ LIBRARY_ROUTES = {
         Case(COLLEAGUES_DRAFT_READERS, _version_pair("gv.tin")),
         Case(UNDER_REVIEW_READERS, _version_pair("gv.tin", *SUBMITTED_BY_COLLEAGUE)),
     ],
-    "library.notifications": Case(AUTHENTICATED),
-    "library.read_notification": Case({"gv.toan"}, {"notification_id": _notification("gv.toan")},
-                                      method="POST"),
-    "library.read_all_notifications": Case(AUTHENTICATED, method="POST"),
 }
 
 
