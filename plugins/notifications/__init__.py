@@ -10,6 +10,7 @@ import time
 from typing import ClassVar
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from lms import signals
@@ -94,6 +95,7 @@ class NotificationsPlugin(LMSPlugin):
                       help="Keep running, once every --interval seconds (the embedded worker).")
         @click.option("--interval", default=60, show_default=True, type=click.IntRange(min=1),
                       help="Seconds between runs with --loop.")
+        @with_appcontext
         def send_notifications(loop: bool, interval: int):
             """Send what is due: reminders, e-mail (immediate and digests) and web push.
             Safe to run twice at once: nothing is sent twice."""

@@ -92,11 +92,11 @@ def _announce(found, kind: str, key_of, student_text, parent_text, now: datetime
         assignment = submission.assignment
         creating.add([submission.student_id], kind, student_text(assignment, dates),
                      student_link(assignment.id), student_id=submission.student_id,
-                     submission_id=submission.id)
+                     submission_id=submission.id, created_at=now)
         creating.add(parents[submission.student_id], kind,
                      parent_text(assignment, dates, names.get(submission.student_id, "")),
                      parent_link(submission.student_id), student_id=submission.student_id,
-                     submission_id=submission.id)
+                     submission_id=submission.id, created_at=now)
     return len(chosen)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from lms.extensions import db
 from lms.models import User
 
+SCHOOL_ZONE = "Asia/Ho_Chi_Minh"
 PLUGINS = ("library", "assignments", "questions", "parents", "notifications")
 
 
@@ -32,7 +34,7 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
         self.messages.append(email.message_from_bytes(envelope.content,
                                                       policy=email.policy.default))
         return "250 OK"
@@ -79,7 +81,6 @@ def run_sender(app, now: datetime):
 
 
 def local(text: str) -> datetime:
-    """'dd/mm/yyyy HH:mm' school time → naive UTC."""
-    from plugins.notifications import timing
-
-    return timing.to_utc(datetime.strptime(text, "%d/%m/%Y %H:%M"))
+    """'dd/mm/yyyy HH:mm' school time (the demo school's Asia/Ho_Chi_Minh) → naive UTC."""
+    moment = datetime.strptime(text, "%d/%m/%Y %H:%M").replace(tzinfo=ZoneInfo(SCHOOL_ZONE))
+    return moment.astimezone(UTC).replace(tzinfo=None)
