@@ -64,10 +64,12 @@ run: install
 	@$(FLASK) lms seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	@# Background workers run beside the web server and stop with it; the search indexer is the
-	@# only process that writes the search index (web workers only read it).
+	@# only process that writes the search index (web workers only read it). send-notifications
+	@# sends reminders, e-mail and push every minute (cron does it in production).
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	  $(FLASK) lms search-sync & \
 	  $(FLASK) lms video-worker & \
+	  $(FLASK) lms send-notifications --loop --interval 60 & \
 	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
 
 # Two workers by default (the CI machine has 2 cores); TEST_WORKERS=0 runs in one process.
