@@ -289,9 +289,14 @@ def test_a_parent_follows_work_questions_and_gets_the_digest(
     # 5. The principal's criteria dashboard, on a phone, counts the answer and the link.
     board = login_as(new_page(browser, live_server, PHONE), "hieutruong")
     open_menu_link(board, "Tiêu chí chuyển đổi số")
-    teachers = board.locator("#criteria-teachers")
-    expect(teachers.locator("tr", has_text="Phạm Thu Trang")).to_contain_text("1")
-    expect(board.locator("#criteria-classes tr", has_text="6A1")).to_be_visible()
+    expect(board.get_by_role("heading", level=1)).to_have_text("Tiêu chí chuyển đổi số")
+    # gv.toan this school year: the task given, its grade returned, one question, answered
+    trang = board.locator("#criteria-teachers tr", has_text="Phạm Thu Trang").locator("td")
+    assert trang.all_inner_texts()[:6] == ["Phạm Thu Trang", "Tổ Toán – Tin", "1", "1", "1",
+                                           "1"], trang.all_inner_texts()
+    # 6A1: the four demo families and the parent who registered with the slip
+    assert board.locator("#criteria-classes tr", has_text="6A1").locator(
+        "td").all_inner_texts() == ["6A1", "Phạm Thu Trang", "5", "5", "100,0%"]
     assert page_width(board) <= PHONE["width"], "the dashboard scrolls sideways on a phone"
     screenshot(board, "criteria-dashboard-360")
     for page in (teacher, parent, student, board):
