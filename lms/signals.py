@@ -46,7 +46,9 @@ submissions_returned = _signals.signal("submissions-returned")
 #: gradebook change rows), actor.
 gradebook_changed = _signals.signal("gradebook-changed")
 #: A parent was linked to a student (by a code, an import or the school), or a link changed
-#: status (approved, revoked). kwargs: link (lms.models.ParentLink), actor, action.
+#: status (approved, revoked). kwargs: link (lms.models.ParentLink), actor, action. The parents
+#: plugin sends action "linked" (a code), "requested" (pending, no code), "approved", "refused"
+#: and "revoked" (by the school, or by the parent withdrawing consent).
 parent_link_changed = _signals.signal("parent-link-changed")
 #: A student asked a question (Hỏi thầy cô), or asked more in their thread. kwargs: thread
 #: (plugins.questions.models.Thread), actor.
