@@ -11,7 +11,6 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from lms.auth.forms import MIN_PASSWORD_LENGTH, _not_trivial
 
-RELATIONSHIP_HINT = _l("Ví dụ: Bố, Mẹ, Ông, Bà, Người giám hộ")
 _PHONE = re.compile(r"^\+?[0-9 .]{9,15}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,80}$")
