@@ -128,8 +128,10 @@ def test_remind_notifies_only_those_who_have_not_handed_in(app, client, demo, lo
     assert "Đã nhắc 4 học sinh chưa nộp bài. Bỏ qua 1 học sinh đã nộp hoặc được miễn." \
         in response.get_data(as_text=True)
     with app.app_context():
-        notes = list(db.session.scalars(sa.select(Notification)))
-        assert len(notes) == 4 and {n.kind for n in notes} == {"assignment.reminder"}
+        # (the notifications plugin also announced the new work: only the reminders count here)
+        notes = list(db.session.scalars(sa.select(Notification).where(
+            Notification.kind == "assignment.reminder")))
+        assert len(notes) == 4
         assert user("hs.6a1.01").id not in {n.user_id for n in notes}
         assert notes[0].link == f"/assignments/{assignment_id}/work"
 
