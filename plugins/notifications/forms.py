@@ -21,8 +21,9 @@ class SettingsForm(FlaskForm):
     email_mode = SelectField(_l("Nhận thông báo qua email"),
                              choices=[SelectChoice(value, label)
                                       for value, label in EMAIL_MODE_LABELS.items()])
-    email = EmailField(_l("Địa chỉ email"), filters=[lambda value: (value or "").strip()],
-                       validators=[
-        Optional(), Length(max=200, message=_l("Địa chỉ email dài tối đa %(max)d ký tự.")),
-        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Địa chỉ email không hợp lệ."))])
+    email = EmailField(
+        _l("Địa chỉ email"), filters=[lambda value: (value or "").strip()],
+        validators=[
+            Optional(), Length(max=200, message=_l("Địa chỉ email dài tối đa %(max)d ký tự.")),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Địa chỉ email không hợp lệ."))])
     push_enabled = BooleanField(_l("Nhận thông báo đẩy trên điện thoại hoặc máy tính"))

@@ -19,7 +19,8 @@ from . import timing
 from .models import Channel, Delivery, DeliveryStatus
 from .preferences import choices_for
 
-LOOKBACK = timedelta(days=2)
+#: covers a weekend: a run on Monday still queues what came on Friday evening
+LOOKBACK = timedelta(days=4)
 BATCH = 500
 #: why a delivery was skipped, for the administrator reading the table (not shown to users)
 EMAIL_OFF = "e-mail off in the user's preferences"
@@ -52,18 +53,18 @@ def queue_new(now: datetime) -> int:
         for notification_id, user_id, created_at in batch:
             choice = choices[user_id]
             email_at = timing.email_due_at(choice.email_mode, created_at)
-            rows.append(_row(notification_id, user_id, Channel.EMAIL, email_at or now,
-                             skipped=EMAIL_OFF if email_at is None else "", now=now))
+            rows.append(_row(notification_id, user_id, Channel.EMAIL, email_at or now, now,
+                             skipped=EMAIL_OFF if email_at is None else ""))
             if choice.push_enabled:
                 rows.append(_row(notification_id, user_id, Channel.PUSH,
-                                 timing.push_due_at(created_at), now=now))
+                                 timing.push_due_at(created_at), now))
         _insert_ignoring_duplicates(rows)
         db.session.commit()
         examined += len(batch)
 
 
-def _row(notification_id: int, user_id: int, channel: Channel, due_at: datetime,
-         skipped: str = "", now: datetime | None = None) -> dict:
+def _row(notification_id: int, user_id: int, channel: Channel, due_at: datetime, now: datetime,
+         skipped: str = "") -> dict:
     return {"notification_id": notification_id, "user_id": user_id, "channel": channel.value,
             "status": DeliveryStatus.SKIPPED.value if skipped else DeliveryStatus.PENDING.value,
-            "due_at": due_at, "error": skipped, "attempts": 0, "created_at": now or due_at}
+            "due_at": due_at, "error": skipped, "attempts": 0, "created_at": now}
