@@ -162,3 +162,26 @@ def test_command_sends_and_prints_a_summary(app, demo, runner, mail):
     assert "Đã gửi 1 email, 0 thông báo đẩy" in first.output
     assert "Đã gửi 0 email, 0 thông báo đẩy" in second.output
     assert len(mail.to("gv.toan@example.vn")) == 1
+
+
+def test_staff_digest_has_no_child_sections_and_escapes_html(app, demo, mail):
+    with app.app_context():
+        teacher = user("gv.toan")
+        teacher.email = "gv.toan@example.vn"
+        creating.add([teacher.id], "question.asked",
+                     "Câu hỏi mới của Lê <b>Văn</b> An (lớp 6A1): <script>x</script>",
+                     "/questions/7", student_id=None, created_at=local("03/12/2026 10:00"))
+        creating.add([teacher.id], "parent_link.requested", "Phụ huynh Trần Thị B xin liên kết",
+                     "/parents/classes/1", created_at=local("03/12/2026 10:00"))
+        db.session.commit()
+    run_sender(app, local("03/12/2026 10:05"))
+    [message] = mail.to("gv.toan@example.vn")
+    assert message["Subject"] == ("[THCS Nguyễn Du] Tóm tắt ngày 03/12/2026: 1 câu hỏi mới, "
+                                  "1 yêu cầu liên kết")
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>x</script>" in text  # plain text is shown as it is
+    assert "Về con" not in text
+    assert text.index("Câu hỏi mới của học sinh") < text.index("Yêu cầu liên kết của phụ huynh")
+    assert "https://lms.truong.vn/questions/7" in html
