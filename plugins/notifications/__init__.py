@@ -12,6 +12,7 @@ from typing import ClassVar
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms import signals
 from lms.plugins import LMSPlugin
@@ -114,6 +115,14 @@ class NotificationsPlugin(LMSPlugin):
                     if not loop:
                         raise click.ClickException(message) from problem
                     click.echo(message, err=True)
+                except SQLAlchemyError as problem:
+                    # the embedded worker outlives a database hiccup; a single run reports it
+                    if not loop:
+                        raise
+                    from lms.extensions import db
+
+                    db.session.rollback()
+                    click.echo(str(problem), err=True)
                 else:
                     click.echo(_("Đã gửi %(emails)s email, %(pushes)s thông báo đẩy",
                                  emails=summary.emails, pushes=summary.pushes))
