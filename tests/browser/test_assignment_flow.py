@@ -67,6 +67,20 @@ def submission_of(app, assignment_id: int, username: str):
         return tuple(row)
 
 
+def gradebook_entry(app, class_id: int, subject_id: int, student_id: int, slot: str):
+    """(score, source, source assignments) of one gradebook cell of the current semester."""
+    from plugins.gradebook.models import Entry, Sheet
+    from plugins.gradebook.semesters import current_semester
+
+    with app.app_context():
+        entry = db.session.scalar(
+            sa.select(Entry).join(Sheet, Sheet.id == Entry.sheet_id)
+            .where(Sheet.class_id == class_id, Sheet.subject_id == subject_id,
+                   Sheet.semester_id == current_semester().id,
+                   Entry.student_id == student_id, Entry.slot == slot))
+        return entry.score, entry.source, entry.source_detail.get("assignments")
+
+
 def wait_for(page, read, check, what: str):
     """Poll `read()` until `check(value)` holds (the lesson's commits land asynchronously)."""
     value = None
@@ -92,9 +106,7 @@ def new_page(browser, live_server, viewport=DESKTOP):
 def give_work(page, *, title: str, due: str, lesson: str | None = None,
               instructions: str = "") -> int:
     """Fill and send the Giao bài form for the whole of 6A1 in Toán; the new assignment's id."""
-    page.goto("/")
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Giao bài", exact=True).click()
+    open_menu_entry(page, "Giao bài")
     page.get_by_role("link", name="Giao bài mới").click()
     form = page.locator("#assignment-form")
     form.get_by_label("Tên bài", exact=True).fill(title)
@@ -117,6 +129,12 @@ def give_work(page, *, title: str, due: str, lesson: str | None = None,
         page.locator(".errors, .flash").all_inner_texts())
     expect(page.locator(".flash").first).to_contain_text(f"Đã giao bài “{title}”")
     return int(found.group(1))
+
+
+def open_menu_entry(page, name: str) -> None:
+    """Follow an entry of the main menu (a desktop page: the menu is open)."""
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name=name, exact=True).click()
 
 
 def open_todo_on_phone(page) -> None:
@@ -196,8 +214,13 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     expect(student.locator("#assignment-status")).to_contain_text("Đã nộp lúc")
     screenshot(student, "assignment-turned-in-360")
 
-    # The grading desk shows it turned in with the score; the teacher keeps it and returns it.
-    teacher.goto(f"/assignments/{assignment_id}/desk")
+    # The teacher's list counts one to grade; the desk shows it turned in with the score.
+    open_menu_entry(teacher, "Giao bài")
+    listed = teacher.locator(f'#teacher-assignments tr[data-assignment="{assignment_id}"]')
+    expect(listed.locator('[data-count="handed_in"]')).to_have_text("1/5")
+    expect(listed.locator('[data-count="to_grade"]')).to_have_text("1")
+    listed.locator('[data-count="to_grade"]').get_by_role("link").click()
+    expect(teacher.locator("#desk-students li.desk-student")).to_have_count(1)
     row = desk_row(teacher, STUDENT)
     expect(row).to_have_attribute("data-status", "turned_in")
     expect(row).to_contain_text("Điểm đề xuất: 5")
@@ -212,6 +235,10 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     with teacher.expect_navigation():
         row.get_by_role("button", name="Trả bài").click()
     expect(teacher.locator(".flash").first).to_contain_text("Đã trả bài cho 1 học sinh")
+    # The desk still lists the turned-in work only, so the returned one has left the list.
+    expect(teacher.locator("#desk-students")).to_have_count(0)
+    teacher.get_by_role("navigation", name="Lọc theo trạng thái").get_by_role(
+        "link", name="Tất cả").click()
     expect(desk_row(teacher, STUDENT)).to_have_attribute("data-status", "returned")
     screenshot(teacher, "assignment-desk-returned")
     assert submission_of(app, assignment_id, STUDENT)[3] == Decimal(5)
@@ -226,12 +253,12 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     screenshot(student, "assignment-returned-360")
 
     # The teacher fills ĐĐGtx 1 of 6A1 Toán (this semester) from that assignment.
-    teacher.goto("/gradebook/")
+    open_menu_entry(teacher, "Sổ điểm")
     teacher.locator(f'a[href$="/gradebook/class/{class_id}/subject/{subject_id}/hk{semester}"]'
                     ).first.click()
     fill = teacher.locator("form", has=teacher.get_by_role("button", name="Điền điểm"))
     fill.get_by_label(re.compile(re.escape(title))).check()
-    fill.get_by_label("Điền vào cột").select_option("tx1")
+    fill.get_by_label("Điền vào cột").select_option(label="ĐĐGtx1")
     fill.get_by_label("Điểm của một bài").check()
     with teacher.expect_navigation():
         fill.get_by_role("button", name="Điền điểm").click()
@@ -243,6 +270,8 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     cell = teacher.locator(f'input[name="c-{student_id}-tx1"]')
     expect(cell).to_have_value("5")
     screenshot(teacher, "assignment-gradebook-filled")
+    assert gradebook_entry(app, class_id, subject_id, student_id, "tx1") == (
+        Decimal(5), "assignment", [assignment_id])
 
     # …and downloads the VnEdu/SMAS sheet, whose ĐĐGtx 1 cell holds the grade.
     with teacher.expect_download() as download_info:
