@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 
+from .conftest import DEFAULT_TIMEOUT_MS
 from .test_scorm_player import import_approved, quiz_package, sco_frame
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing")
@@ -23,7 +24,6 @@ expect = sync_api.expect
 pytestmark = pytest.mark.plugins("scorm", "assignments", "gradebook")
 
 PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
 TEACHER = "gv.toan"
 STUDENT = "hs.6a1.01"
 STUDENT_NAME = "Nguyễn Hoàng Nam"  # hs.6a1.01 in the demo school
@@ -96,10 +96,16 @@ def page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def new_page(browser, live_server, viewport=DESKTOP):
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=viewport)
-    context.set_default_timeout(15_000)
-    return context.new_page()
+@pytest.fixture
+def phone(browser, live_server):
+    """A second browser (the student's phone, 360 × 740) beside the `page` fixture's desktop."""
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=PHONE,
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 # The teacher's Giao bài form -----------------------------------------------------------------
@@ -152,7 +158,7 @@ def desk_row(page, username: str):
 
 # Test A -------------------------------------------------------------------------------------
 def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
-        app, live_server, browser, login_as, screenshot, tmp_path):
+        app, page, phone, login_as, screenshot, tmp_path):
     from lms.models import SchoolClass, Subject
     from plugins.gradebook.semesters import current_semester
 
@@ -167,14 +173,14 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     title = "Luyện tập phân số (SCORM)"
 
     # The teacher gives the approved lesson to 6A1, due tomorrow (typed dd/mm/yyyy).
-    teacher = login_as(new_page(browser, live_server), TEACHER)
+    teacher = login_as(page, TEACHER)
     assignment_id = give_work(teacher, title=title, due=due, lesson=LESSON)
     expect(teacher.locator("main")).to_contain_text(f"hạn nộp {due} 23:59")
     expect(desk_row(teacher, STUDENT)).to_have_attribute("data-status", "not_started")
     screenshot(teacher, "assignment-desk-given")
 
     # The student, on a 360 px phone, finds it in the to-do list.
-    student = login_as(new_page(browser, live_server, PHONE), STUDENT)
+    student = login_as(phone, STUDENT)
     open_todo_on_phone(student)
     card = student.locator(f'#todo-todo li.todo-card[data-assignment="{assignment_id}"]')
     expect(card).to_contain_text(title)
@@ -281,8 +287,6 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     assert_exported_score(saved, STUDENT_NAME, "5")
-    for context in (teacher.context, student.context):
-        context.close()
 
 
 def assert_exported_score(path, full_name: str, expected: str) -> None:
@@ -340,16 +344,16 @@ def stored_photos(app, assignment_id: int, username: str):
 
 
 def test_a_student_hands_in_a_photo_of_paper_work_for_a_plain_task(
-        app, live_server, browser, login_as, screenshot, tmp_path):
+        app, page, phone, login_as, screenshot, tmp_path):
     from PIL import Image
 
     title = "Bài tập trang 45: rút gọn phân số"
     due = tomorrow_local(app)
-    teacher = login_as(new_page(browser, live_server), TEACHER)
+    teacher = login_as(page, TEACHER)
     assignment_id = give_work(teacher, title=title, due=due,
                               instructions="Làm bài 1–4 vào vở, chụp ảnh trang vở rồi nộp.")
 
-    student = login_as(new_page(browser, live_server, PHONE), STUDENT)
+    student = login_as(phone, STUDENT)
     open_todo_on_phone(student)
     student.locator(f'#todo-todo li.todo-card[data-assignment="{assignment_id}"]'
                     ).get_by_role("link").click()
@@ -386,5 +390,3 @@ def test_a_student_hands_in_a_photo_of_paper_work_for_a_plain_task(
     served = teacher.request.get(image.get_attribute("src"))
     assert served.ok and served.body() == data
     screenshot(teacher, "assignment-photo-desk")
-    for context in (teacher.context, student.context):
-        context.close()
