@@ -140,6 +140,25 @@ def _timed_ms(request) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def _count_queries(app, request) -> int:
+    """SQL statements one request runs (a bounded page runs as many for 5 students as 45)."""
+    from lms.extensions import db
+
+    statements = []
+
+    def count(*_args) -> None:
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        request()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
 def _check_grid(body: bytes) -> None:
     # The grid must really hold the scores: a 200 with an empty table would be a fast lie.
     cells = body.count(b'name="c-')
@@ -179,6 +198,8 @@ def run(report) -> None:
         home()
         _check_grid(grid())
         _check_workbook(export())
+        queries = {name: _count_queries(app, request)
+                   for name, request in (("home", home), ("grid", grid), ("export", export))}
         # Interleaved, so a slow moment of the machine weighs on all three alike.
         samples: dict[str, list[float]] = {"home": [], "grid": [], "export": []}
         deadline = time.monotonic() + TIME_BUDGET_S
@@ -198,5 +219,8 @@ def run(report) -> None:
     report("gradebook_page_ms", grid_ms, "ms", f"median of {n}, the teacher's HK II grid, {size}")
     report("gradebook_xlsx_ms", export_ms, "ms", f"median of {n}, the VnEdu/SMAS XLSX of HK II")
     report("home_page_ms", home_ms, "ms", f"median of {n}, the same teacher's home page")
+    report("gradebook_page_queries", queries["grid"], "SQL", "statements of one grid request")
+    report("gradebook_xlsx_queries", queries["export"], "SQL", "statements of one export")
+    report("home_page_queries", queries["home"], "SQL", "statements of one home page")
     report("gradebook_page_vs_home", grid_ms / home_ms, "x", "grid time ÷ home page time")
     report("gradebook_xlsx_vs_home", export_ms / home_ms, "x", "export time ÷ home page time")

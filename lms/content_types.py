@@ -50,6 +50,10 @@ class ContentType(ABC):
     name: str = ""
     #: Whether approved materials of this type count toward the department's target.
     counts_toward_target: bool = False
+    #: Whether the player reports the learner's completion into `LearningAttempt` (SCORM,
+    #: Xerte, video). Work given on such a material turns itself in when the lesson is finished;
+    #: for one that cannot tell (a PDF), the student says when they are done.
+    reports_completion: bool = True
     #: File name endings the upload form accepts for this type.
     extensions: tuple[str, ...] = ()
     #: Types with a higher priority are asked first by `ContentTypeRegistry.detect`: a format

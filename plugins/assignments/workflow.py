@@ -17,7 +17,7 @@ from lms.extensions import db
 from lms.models.base import utcnow
 from lms.permissions import teaches
 
-from .models import DateOverride, SubmissionEvent, SubmissionState
+from .models import AssignmentKind, DateOverride, SubmissionEvent, SubmissionState
 from .schedule import Dates, dates_for, due_end_of_day, format_local, local_today
 
 ASSIGNED = SubmissionState.ASSIGNED.value
@@ -185,3 +185,15 @@ def mark_on_paper(submission, actor, on_paper: bool = True) -> None:
         return
     submission.on_paper = on_paper
     log_event(submission, "on_paper" if on_paper else "not_on_paper", actor)
+
+
+def turns_in_by_itself(assignment) -> bool:
+    """Work on a library lesson whose player reports completion is turned in when the lesson
+    is finished (`tracking`); the student turns in plain tasks and untracked files (a PDF)."""
+    if assignment.kind != AssignmentKind.MATERIAL.value or assignment.material is None:
+        return False
+    types = current_app.extensions["lms"].content_types
+    try:
+        return types.get(assignment.material.content_type).reports_completion
+    except KeyError:  # the content type's plugin is not loaded: let the student say it
+        return False

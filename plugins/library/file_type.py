@@ -100,6 +100,8 @@ class FileContentType(ContentType):
     id = "file"
     name = _l("Tệp khác (PDF, trình chiếu, video, tài liệu)")
     counts_toward_target = False
+    #: a file has no player that could tell when the reading is done
+    reports_completion = False
     #: empty: the zip upload page does not offer these; the library's file upload does
     extensions = ()
 

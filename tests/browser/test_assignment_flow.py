@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 
+from .conftest import DEFAULT_TIMEOUT_MS
 from .test_scorm_player import import_approved, quiz_package, sco_frame
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing")
@@ -23,7 +24,6 @@ expect = sync_api.expect
 pytestmark = pytest.mark.plugins("scorm", "assignments", "gradebook")
 
 PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 800}
 TEACHER = "gv.toan"
 STUDENT = "hs.6a1.01"
 STUDENT_NAME = "Nguyễn Hoàng Nam"  # hs.6a1.01 in the demo school
@@ -67,6 +67,20 @@ def submission_of(app, assignment_id: int, username: str):
         return tuple(row)
 
 
+def gradebook_entry(app, class_id: int, subject_id: int, student_id: int, slot: str):
+    """(score, source, source assignments) of one gradebook cell of the current semester."""
+    from plugins.gradebook.models import Entry, Sheet
+    from plugins.gradebook.semesters import current_semester
+
+    with app.app_context():
+        entry = db.session.scalar(
+            sa.select(Entry).join(Sheet, Sheet.id == Entry.sheet_id)
+            .where(Sheet.class_id == class_id, Sheet.subject_id == subject_id,
+                   Sheet.semester_id == current_semester().id,
+                   Entry.student_id == student_id, Entry.slot == slot))
+        return entry.score, entry.source, entry.source_detail.get("assignments")
+
+
 def wait_for(page, read, check, what: str):
     """Poll `read()` until `check(value)` holds (the lesson's commits land asynchronously)."""
     value = None
@@ -82,19 +96,23 @@ def page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def new_page(browser, live_server, viewport=DESKTOP):
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=viewport)
-    context.set_default_timeout(15_000)
-    return context.new_page()
+@pytest.fixture
+def phone(browser, live_server):
+    """A second browser (the student's phone, 360 × 740) beside the `page` fixture's desktop."""
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=PHONE,
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 # The teacher's Giao bài form -----------------------------------------------------------------
 def give_work(page, *, title: str, due: str, lesson: str | None = None,
               instructions: str = "") -> int:
     """Fill and send the Giao bài form for the whole of 6A1 in Toán; the new assignment's id."""
-    page.goto("/")
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Giao bài", exact=True).click()
+    open_menu_entry(page, "Giao bài")
     page.get_by_role("link", name="Giao bài mới").click()
     form = page.locator("#assignment-form")
     form.get_by_label("Tên bài", exact=True).fill(title)
@@ -119,6 +137,12 @@ def give_work(page, *, title: str, due: str, lesson: str | None = None,
     return int(found.group(1))
 
 
+def open_menu_entry(page, name: str) -> None:
+    """Follow an entry of the main menu (a desktop page: the menu is open)."""
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name=name, exact=True).click()
+
+
 def open_todo_on_phone(page) -> None:
     """The student's way to the to-do list on a phone: ☰, then Bài tập."""
     page.goto("/")
@@ -134,7 +158,7 @@ def desk_row(page, username: str):
 
 # Test A -------------------------------------------------------------------------------------
 def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
-        app, live_server, browser, login_as, screenshot, tmp_path):
+        app, page, phone, login_as, screenshot, tmp_path):
     from lms.models import SchoolClass, Subject
     from plugins.gradebook.semesters import current_semester
 
@@ -149,14 +173,14 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     title = "Luyện tập phân số (SCORM)"
 
     # The teacher gives the approved lesson to 6A1, due tomorrow (typed dd/mm/yyyy).
-    teacher = login_as(new_page(browser, live_server), TEACHER)
+    teacher = login_as(page, TEACHER)
     assignment_id = give_work(teacher, title=title, due=due, lesson=LESSON)
     expect(teacher.locator("main")).to_contain_text(f"hạn nộp {due} 23:59")
     expect(desk_row(teacher, STUDENT)).to_have_attribute("data-status", "not_started")
     screenshot(teacher, "assignment-desk-given")
 
     # The student, on a 360 px phone, finds it in the to-do list.
-    student = login_as(new_page(browser, live_server, PHONE), STUDENT)
+    student = login_as(phone, STUDENT)
     open_todo_on_phone(student)
     card = student.locator(f'#todo-todo li.todo-card[data-assignment="{assignment_id}"]')
     expect(card).to_contain_text(title)
@@ -196,8 +220,13 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     expect(student.locator("#assignment-status")).to_contain_text("Đã nộp lúc")
     screenshot(student, "assignment-turned-in-360")
 
-    # The grading desk shows it turned in with the score; the teacher keeps it and returns it.
-    teacher.goto(f"/assignments/{assignment_id}/desk")
+    # The teacher's list counts one to grade; the desk shows it turned in with the score.
+    open_menu_entry(teacher, "Giao bài")
+    listed = teacher.locator(f'#teacher-assignments tr[data-assignment="{assignment_id}"]')
+    expect(listed.locator('[data-count="handed_in"]')).to_have_text("1/5")
+    expect(listed.locator('[data-count="to_grade"]')).to_have_text("1")
+    listed.locator('[data-count="to_grade"]').get_by_role("link").click()
+    expect(teacher.locator("#desk-students li.desk-student")).to_have_count(1)
     row = desk_row(teacher, STUDENT)
     expect(row).to_have_attribute("data-status", "turned_in")
     expect(row).to_contain_text("Điểm đề xuất: 5")
@@ -206,12 +235,16 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     row.get_by_label("Nhận xét", exact=True).fill("Em xem lại cách cộng hai phân số khác mẫu.")
     with teacher.expect_navigation():
         row.get_by_role("button", name="Lưu điểm").click()
-    expect(teacher.locator(".flash").first).not_to_have_class(re.compile("flash-error"))
+    expect(teacher.locator(".flash").first).to_contain_text(f"Đã lưu điểm của {STUDENT_NAME}.")
     row = desk_row(teacher, STUDENT)
     expect(row.get_by_label("Điểm (0–10)")).to_have_value("5")
     with teacher.expect_navigation():
         row.get_by_role("button", name="Trả bài").click()
     expect(teacher.locator(".flash").first).to_contain_text("Đã trả bài cho 1 học sinh")
+    # The desk still lists the turned-in work only, so the returned one has left the list.
+    expect(teacher.locator("#desk-students")).to_have_count(0)
+    teacher.get_by_role("navigation", name="Lọc theo trạng thái").get_by_role(
+        "link", name="Tất cả").click()
     expect(desk_row(teacher, STUDENT)).to_have_attribute("data-status", "returned")
     screenshot(teacher, "assignment-desk-returned")
     assert submission_of(app, assignment_id, STUDENT)[3] == Decimal(5)
@@ -226,12 +259,12 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     screenshot(student, "assignment-returned-360")
 
     # The teacher fills ĐĐGtx 1 of 6A1 Toán (this semester) from that assignment.
-    teacher.goto("/gradebook/")
+    open_menu_entry(teacher, "Sổ điểm")
     teacher.locator(f'a[href$="/gradebook/class/{class_id}/subject/{subject_id}/hk{semester}"]'
                     ).first.click()
     fill = teacher.locator("form", has=teacher.get_by_role("button", name="Điền điểm"))
     fill.get_by_label(re.compile(re.escape(title))).check()
-    fill.get_by_label("Điền vào cột").select_option("tx1")
+    fill.get_by_label("Điền vào cột").select_option(label="ĐĐGtx1")
     fill.get_by_label("Điểm của một bài").check()
     with teacher.expect_navigation():
         fill.get_by_role("button", name="Điền điểm").click()
@@ -243,6 +276,8 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     cell = teacher.locator(f'input[name="c-{student_id}-tx1"]')
     expect(cell).to_have_value("5")
     screenshot(teacher, "assignment-gradebook-filled")
+    assert gradebook_entry(app, class_id, subject_id, student_id, "tx1") == (
+        Decimal(5), "assignment", [assignment_id])
 
     # …and downloads the VnEdu/SMAS sheet, whose ĐĐGtx 1 cell holds the grade.
     with teacher.expect_download() as download_info:
@@ -252,8 +287,6 @@ def test_an_assigned_lesson_done_on_a_phone_is_graded_returned_and_exported(
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     assert_exported_score(saved, STUDENT_NAME, "5")
-    for context in (teacher.context, student.context):
-        context.close()
 
 
 def assert_exported_score(path, full_name: str, expected: str) -> None:
@@ -311,16 +344,16 @@ def stored_photos(app, assignment_id: int, username: str):
 
 
 def test_a_student_hands_in_a_photo_of_paper_work_for_a_plain_task(
-        app, live_server, browser, login_as, screenshot, tmp_path):
+        app, page, phone, login_as, screenshot, tmp_path):
     from PIL import Image
 
     title = "Bài tập trang 45: rút gọn phân số"
     due = tomorrow_local(app)
-    teacher = login_as(new_page(browser, live_server), TEACHER)
+    teacher = login_as(page, TEACHER)
     assignment_id = give_work(teacher, title=title, due=due,
                               instructions="Làm bài 1–4 vào vở, chụp ảnh trang vở rồi nộp.")
 
-    student = login_as(new_page(browser, live_server, PHONE), STUDENT)
+    student = login_as(phone, STUDENT)
     open_todo_on_phone(student)
     student.locator(f'#todo-todo li.todo-card[data-assignment="{assignment_id}"]'
                     ).get_by_role("link").click()
@@ -357,5 +390,3 @@ def test_a_student_hands_in_a_photo_of_paper_work_for_a_plain_task(
     served = teacher.request.get(image.get_attribute("src"))
     assert served.ok and served.body() == data
     screenshot(teacher, "assignment-photo-desk")
-    for context in (teacher.context, student.context):
-        context.close()

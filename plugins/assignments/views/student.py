@@ -43,8 +43,9 @@ def _render_assignment(submission, *, form=None, error=None, status=200):
         dates=dates, info=info, form=form, error=error,
         accepting=workflow.accepts_work(submission, now), accepted_files=ACCEPTED_FILES,
         is_task=assignment.kind == AssignmentKind.TASK.value,
-        can_turn_in=submission.state in (SubmissionState.ASSIGNED.value,
-                                         SubmissionState.IN_PROGRESS.value),
+        turns_in_by_itself=workflow.turns_in_by_itself(assignment),
+        can_turn_in=not workflow.turns_in_by_itself(assignment) and submission.state in (
+            SubmissionState.ASSIGNED.value, SubmissionState.IN_PROGRESS.value),
         can_take_back=submission.state == SubmissionState.TURNED_IN.value), status
 
 
@@ -76,6 +77,8 @@ def hand_in(assignment_id: int):
                 raise handin.HandinError(_("Bài này không nhận tệp đính kèm."))
             handin.add_file(submission, upload, current_user)
         if turning_in:
+            if workflow.turns_in_by_itself(assignment):
+                raise workflow.WorkflowError(_("Bài học này tự được nộp khi em học xong bài."))
             workflow.turn_in(submission, current_user)
     except (handin.HandinError, workflow.WorkflowError) as error:
         db.session.rollback()
