@@ -51,9 +51,9 @@ class NotificationsPlugin(LMSPlugin):
         return [bp]
 
     def template_hooks(self):
-        from .views import topbar_link
+        from .views import manifest_link, topbar_link
 
-        return {"topbar": topbar_link}
+        return {"topbar": topbar_link, "head": manifest_link}
 
     def connect_signals(self):
         signals.assignment_published.connect(self._on_published, sender=self.app)

@@ -173,3 +173,9 @@ def service_worker():
     response = send_file(STATIC / "sw.js", mimetype="text/javascript", max_age=0)
     response.headers["Service-Worker-Allowed"] = "/"
     return response
+
+
+def manifest_link(**_context) -> str:
+    """The "head" template hook: every page names the web app's manifest, so the app can be
+    installed (and on iOS receive push) from wherever the user is."""
+    return f'<link rel="manifest" href="{url_for("notifications.manifest")}">'

@@ -28,11 +28,13 @@ def test_each_role_sees_its_home_on_desktop_and_phone(page, login_as, screenshot
                                                       title, marker):
     login_as(page, username)
     expect(page).to_have_title(re.compile("^" + re.escape(title)))
-    expect(page.get_by_text(marker).first).to_be_visible()
+    # In the page's content, not the menu (it has links like "Phụ huynh lớp chủ nhiệm").
+    content = page.locator("main")
+    expect(content.get_by_text(marker).first).to_be_visible()
     screenshot(page, f"home-{username}-1280")
 
     page.set_viewport_size(PHONE)
-    expect(page.get_by_text(marker).first).to_be_visible()
+    expect(content.get_by_text(marker).first).to_be_visible()
     assert page_width(page) <= PHONE["width"], "the home page scrolls sideways on a phone"
     screenshot(page, f"home-{username}-360")
 

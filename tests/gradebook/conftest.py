@@ -52,10 +52,9 @@ def school(app, demo):
 def sheet_for(class_name: str, subject_code: str, number: int = 1):
     """The sheet of a demo class and subject in semester `number` of the current year (inside an
     app context; created on demand)."""
+    from lms.models import SchoolClass, SchoolYear, Subject
     from plugins.gradebook.semesters import semester_of
     from plugins.gradebook.sheets import get_or_create_sheet
-
-    from lms.models import SchoolClass, SchoolYear, Subject
 
     year = SchoolYear.current()
     class_id = db.session.scalar(sa.select(SchoolClass.id).where(

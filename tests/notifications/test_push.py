@@ -166,3 +166,8 @@ def test_manifest_and_service_worker(client):
     assert worker.headers["Service-Worker-Allowed"] == "/"
     assert "showNotification" in worker.get_data(as_text=True)
     worker.close()
+
+
+def test_every_page_names_the_manifest_so_the_app_installs_anywhere(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert page.count('<link rel="manifest" href="/manifest.webmanifest">') == 1
