@@ -118,15 +118,39 @@ def browser():
         playwright.stop()
 
 
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN",
-                                  viewport={"width": 1280, "height": 800})
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=DESKTOP)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """open_page(viewport) -> a page of its own browser context (another person on another
+    device: a phone when the viewport is PHONE); every context closes after the test."""
+    contexts = []
+
+    def make(viewport=DESKTOP):
+        phone = viewport["width"] <= PHONE["width"]
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN",
+                                      viewport=viewport, is_mobile=phone, has_touch=phone)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
 
 
 @pytest.fixture

@@ -22,14 +22,8 @@ import sqlalchemy as sa
 from lms.config import DEFAULT_PLUGINS
 from lms.extensions import db
 
-from .test_assignment_flow import (
-    DESKTOP,
-    PHONE,
-    desk_row,
-    new_page,
-    page_width,
-    phone_photo,
-)
+from .conftest import DESKTOP, PHONE
+from .test_assignment_flow import desk_row, page_width, phone_photo
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is missing")
 expect = sync_api.expect
@@ -184,16 +178,16 @@ def register_with_slip(page, address: str) -> None:
 
 # The flow -------------------------------------------------------------------------------------
 def test_a_parent_follows_work_questions_and_gets_the_digest(
-        app, live_server, browser, login_as, screenshot, smtp_inbox, runner, monkeypatch,
+        app, live_server, open_page, login_as, screenshot, smtp_inbox, runner, monkeypatch,
         tmp_path):
     assignment_id = missing_task(app)
     unlink_demo_parent(app)
 
     # 1. The homeroom teacher prints the class's linking codes; the parent types theirs.
-    teacher = login_as(new_page(browser, live_server, DESKTOP), TEACHER)
+    teacher = login_as(open_page(DESKTOP), TEACHER)
     address = print_linking_slip(teacher)
     screenshot(teacher, "parents-linking-slips")
-    parent = new_page(browser, live_server, PHONE)
+    parent = open_page(PHONE)
     register_with_slip(parent, address)
     expect(parent.locator("main")).to_contain_text(CHILD)
     work = parent.locator("main")
@@ -223,7 +217,7 @@ def test_a_parent_follows_work_questions_and_gets_the_digest(
     screenshot(parent, "parents-home-returned-360")
 
     # 3. The student asks a question with a photo of the exercise, on a phone.
-    student = login_as(new_page(browser, live_server, PHONE), STUDENT)
+    student = login_as(open_page(PHONE), STUDENT)
     open_menu_link(student, "Hỏi thầy cô")
     ask = student.locator("#ask form")
     ask.get_by_label("Môn", exact=True).select_option(label="Toán")
@@ -287,7 +281,7 @@ def test_a_parent_follows_work_questions_and_gets_the_digest(
                 if PARENT_EMAIL in recipients]) == 1
 
     # 5. The principal's criteria dashboard, on a phone, counts the answer and the link.
-    board = login_as(new_page(browser, live_server, PHONE), "hieutruong")
+    board = login_as(open_page(PHONE), "hieutruong")
     open_menu_link(board, "Tiêu chí chuyển đổi số")
     expect(board.get_by_role("heading", level=1)).to_have_text("Tiêu chí chuyển đổi số")
     # gv.toan this school year: the task given, its grade returned, one question, answered
