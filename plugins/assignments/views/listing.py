@@ -21,9 +21,9 @@ from ..models import Assignment, Submission, SubmissionState
 from ..status import Status, StatusInfo, derive
 
 #: the to-do list's sections, in the order a student reads them
-TODO, MISSING, DONE = "todo", "missing", "done"
+TO_DO, MISSING, DONE = "todo", "missing", "done"
 SECTION_OF = {
-    Status.NOT_STARTED: TODO, Status.IN_PROGRESS: TODO, Status.MISSING: MISSING,
+    Status.NOT_STARTED: TO_DO, Status.IN_PROGRESS: TO_DO, Status.MISSING: MISSING,
     Status.TURNED_IN: DONE, Status.LATE: DONE, Status.RETURNED: DONE, Status.EXCUSED: DONE,
 }
 HANDED_IN = (Status.TURNED_IN, Status.LATE, Status.RETURNED)
@@ -74,10 +74,10 @@ def student_rows(student_id: int, now: datetime) -> list[Row]:
 
 def todo_sections(rows: list[Row]) -> dict[str, list[Row]]:
     """Rows by section: to do and missing soonest due first, done latest due first."""
-    sections: dict[str, list[Row]] = {TODO: [], MISSING: [], DONE: []}
+    sections: dict[str, list[Row]] = {TO_DO: [], MISSING: [], DONE: []}
     for row in rows:
         sections[SECTION_OF[row.info.status]].append(row)
-    for key in (TODO, MISSING):
+    for key in (TO_DO, MISSING):
         sections[key].sort(key=lambda row: (row.dates.due_at, row.assignment.id))
     sections[DONE].sort(key=lambda row: (row.dates.due_at, row.assignment.id), reverse=True)
     return sections
